@@ -1,0 +1,3 @@
+export { type ConnectionParams, parseConnectionString } from './connection-string.js';
+export { type QueryResult, SparkConnectClient, tableOf } from './spark-connect-client.js';
+export { formatTable } from './format-table.js';

@@ -1,0 +1,161 @@
+/**
+ * Composition root of a platform process: databases (embedded when no URLs are given), migrations,
+ * runtime registry, driver pool, router, gateway and HTTP endpoints. Returns a handle that stops
+ * everything in reverse order.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PlatformConfig } from '../core/config.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { loadRuntimeManifests, type RuntimeManifest } from '../core/runtime.js';
+import { DriverPool } from '../driver-pool/index.js';
+import { Gateway } from '../gateway/index.js';
+import { Router, type RoutingSnapshot } from '../router/index.js';
+import { createDb, createRepositories, type Db, migrateDb, type Repositories } from '../store/index.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startEmbeddedRedis } from './embedded-redis.js';
+import { startHttp } from './http.js';
+import { driverEntry, packageRoot } from './paths.js';
+
+export interface Platform {
+  config: Readonly<PlatformConfig>;
+  gatewayPort: number;
+  httpPort: number;
+  databaseUrl: string;
+  redisUrl: string;
+  pool: DriverPool;
+  gateway: Gateway;
+  router: Router;
+  repos: Repositories;
+  db: Db;
+  log: Logger;
+  /** Re-reads defaults and pins from Postgres into the router. */
+  refreshRouting(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Readonly<PlatformConfig>): Promise<Platform> {
+  const log = createLogger('perennial', config.logLevel);
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err: String(err) }, 'stop step failed'));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres') });
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+      log.info({ port: pg.port }, 'embedded postgres started');
+    }
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const redis = await startEmbeddedRedis({ dataDir: join(dataDir, 'redis') });
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+      log.info({ port: redis.port }, 'embedded redis started');
+    }
+    await migrateDb(databaseUrl);
+    const db = createDb(databaseUrl, { onIdleError: (err) => log.warn({ err: err.message }, 'postgres connection lost') });
+    stops.push(() => db.close());
+    const repos = createRepositories(db.db);
+
+    const runtimesDir = resolve(packageRoot, config.runtimesDir);
+    const manifests = loadRuntimeManifests(runtimesDir);
+    if (manifests.length === 0) throw new Error(`No runtime manifests found in ${runtimesDir}`);
+    await repos.runtimes.syncFromManifests(
+      manifests.map((m) => ({ version: m.version, kind: m.kind, endpoint: m.endpoint ?? null, sparkVersion: m.sparkVersion, manifest: m })),
+    );
+    if (!(await repos.runtimes.getDefault())) {
+      const initial = manifests.some((m) => m.version === config.defaultRuntime)
+        ? config.defaultRuntime
+        : (manifests[0] as RuntimeManifest).version;
+      await repos.runtimes.setDefault(initial);
+    }
+
+    const warehouseDir = join(dataDir, 'warehouse');
+    mkdirSync(warehouseDir, { recursive: true });
+    const pool = new DriverPool({
+      driverEntry,
+      warehouseDir,
+      allowedRoots: config.allowedRoots.map((r) => resolve(r)),
+      manifestPath: (v) => join(runtimesDir, v, 'runtime.json'),
+      log,
+      memoryLimitMb: config.driverMemoryMb,
+    });
+    stops.push(() => pool.shutdown());
+    await Promise.all(manifests.map((m) => pool.addRuntime(m)));
+
+    const router = new Router(await loadSnapshot(repos, manifests));
+    const refreshRouting = async () => router.swap(await loadSnapshot(repos, pool.runtimes()));
+
+    const gateway = new Gateway({
+      pool,
+      router,
+      auth: { tokens: config.tokens },
+      log,
+      holdBackBytes: config.holdBackBytes,
+      onSessionStart: (s) => {
+        repos.sessions
+          .recordStart({
+            sessionId: s.sessionId,
+            tenant: s.tenant,
+            workload: s.workload,
+            runtimeVersion: s.version,
+            userId: s.userId,
+            clientType: s.clientType ?? null,
+          })
+          .catch((err: unknown) => log.warn({ err: String(err) }, 'could not record session start'));
+      },
+      onSessionEnd: (s) => {
+        repos.sessions.recordEnd(s.sessionId).catch(() => {});
+      },
+    });
+    const gatewayPort = await gateway.listen(config.host, config.port);
+    stops.push(() => gateway.shutdown(5_000));
+    const http = await startHttp({ port: config.httpPort, pool, gateway, log });
+    stops.push(() => http.close());
+    log.info({ gatewayPort, httpPort: http.port }, 'perennial started');
+    return {
+      config,
+      gatewayPort,
+      httpPort: http.port,
+      databaseUrl,
+      redisUrl,
+      pool,
+      gateway,
+      router,
+      repos,
+      db,
+      log,
+      refreshRouting,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function loadSnapshot(repos: Repositories, manifests: RuntimeManifest[]): Promise<RoutingSnapshot> {
+  const def = await repos.runtimes.getDefault();
+  const pins = await repos.pins.snapshot();
+  return {
+    defaultVersion: def?.version ?? (manifests[0] as RuntimeManifest).version,
+    pins: new Map(
+      pins.map((p) => [
+        `${p.tenant}\u0000${p.workload}`,
+        {
+          tenant: p.tenant,
+          workload: p.workload,
+          version: p.version,
+          reason: p.reason,
+          ...(p.expiresAt ? { expiresAt: p.expiresAt.getTime() } : {}),
+        },
+      ]),
+    ),
+    available: new Set(manifests.map((m) => m.version)),
+  };
+}
