@@ -16,7 +16,7 @@ async function main(): Promise<void> {
       `Perennial is running. Runtimes: ${runtimes}; default ${p.router.current().defaultVersion}.`,
       `  Spark Connect:  sc://${host}:${p.gatewayPort}/;workload=<name>`,
       `  Python:         SparkSession.builder.remote("sc://${host}:${p.gatewayPort}/;workload=demo").getOrCreate()`,
-      `  CLI:            npx perennial sql "select 1"`,
+      `  CLI:            npm run cli -- sql "select 1"`,
       `  Health:         http://127.0.0.1:${p.httpPort}/healthz   Metrics: http://127.0.0.1:${p.httpPort}/metrics`,
       '  Ctrl-C stops everything; data stays in ' + config.dataDir,
       '',

@@ -3,18 +3,23 @@
  * runtime registry, driver pool, router, gateway and HTTP endpoints. Returns a handle that stops
  * everything in reverse order.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PlatformConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadRuntimeManifests, type RuntimeManifest } from '../core/runtime.js';
 import { DriverPool } from '../driver-pool/index.js';
 import { Gateway } from '../gateway/index.js';
-import { Router, type RoutingSnapshot } from '../router/index.js';
+import { startPersistRunsWorker } from '../jobs/index.js';
+import { createRoutingChannel, createRunsProducer, type RoutingChannel } from '../queue/index.js';
+import { BufferedRecorder } from '../recorder/index.js';
+import { BlinkTwicePolicy } from '../retry/index.js';
+import { pinKey, Router, type RoutingSnapshot } from '../router/index.js';
 import { createDb, createRepositories, type Db, migrateDb, type Repositories } from '../store/index.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
 import { startHttp } from './http.js';
+import { meteredRecorder, regressionsFound } from './metrics.js';
 import { driverEntry, packageRoot } from './paths.js';
 
 export interface Platform {
@@ -27,6 +32,8 @@ export interface Platform {
   gateway: Gateway;
   router: Router;
   repos: Repositories;
+  recorder: BufferedRecorder;
+  routing: RoutingChannel;
   db: Db;
   log: Logger;
   /** Re-reads defaults and pins from Postgres into the router. */
@@ -90,12 +97,61 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<P
 
     const router = new Router(await loadSnapshot(repos, manifests));
     const refreshRouting = async () => router.swap(await loadSnapshot(repos, pool.runtimes()));
+    // Changes made anywhere (CLI, API, another gateway) arrive by pub/sub; the timer covers a lost message.
+    const routing = createRoutingChannel(redisUrl, () => {
+      refreshRouting().catch((err: unknown) => log.warn({ err: String(err) }, 'routing refresh failed'));
+    });
+    stops.push(() => routing.close());
+    const refreshTimer = setInterval(() => void refreshRouting().catch(() => undefined), 30_000);
+    refreshTimer.unref();
+    stops.push(async () => clearInterval(refreshTimer));
+
+    // Run recording: bounded buffer → BullMQ → worker → Postgres; a disk spill while Redis is away.
+    const producer = createRunsProducer({ redisUrl });
+    stops.push(() => producer.close());
+    const worker = startPersistRunsWorker({ redisUrl, db: db.db, logger: log });
+    stops.push(() => worker.close());
+    const recorder = new BufferedRecorder({ sink: producer, spillDir: join(dataDir, 'spill', `gateway-${process.pid}`), logger: log });
+    stops.push(() => recorder.close());
+
+    const policy = new BlinkTwicePolicy({
+      recorder: meteredRecorder(recorder),
+      log,
+      loadLastGood: async (tenant, workload) => {
+        const pin = await repos.pins.get(tenant, workload);
+        if (pin) return pin.version;
+        return (await repos.workloads.get(tenant, workload))?.lastGoodVersion ?? undefined;
+      },
+      commitRegression: async (c) => {
+        await repos.regressions.recordRegressionAndPin({
+          kind: 'error',
+          fingerprint: c.fingerprint,
+          failedVersion: c.failedVersion,
+          goodVersion: c.goodVersion,
+          errorClass: c.errorClass,
+          errorMessage: c.errorMessage,
+          plan: c.plan,
+          sqlText: c.sqlText,
+          tenant: c.tenant,
+          workload: c.workload,
+        });
+      },
+      onPinned: (tenant, workload, version) => {
+        regressionsFound.inc({ failed: router.route(tenant, workload).version, good: version });
+        const cur = router.current();
+        const pins = new Map(cur.pins);
+        pins.set(pinKey(tenant, workload), { tenant, workload, version, reason: 'regression' });
+        router.swap({ ...cur, pins });
+        void routing.publish(`pin ${workload}`);
+      },
+    });
 
     const gateway = new Gateway({
       pool,
       router,
       auth: { tokens: config.tokens },
       log,
+      policy,
       holdBackBytes: config.holdBackBytes,
       onSessionStart: (s) => {
         repos.sessions
@@ -115,9 +171,13 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<P
     });
     const gatewayPort = await gateway.listen(config.host, config.port);
     stops.push(() => gateway.shutdown(5_000));
-    const http = await startHttp({ port: config.httpPort, pool, gateway, log });
+    const http = await startHttp({ port: config.httpPort, pool, gateway, log, repos, router, routing, refreshRouting, tokens: config.tokens });
     stops.push(() => http.close());
     log.info({ gatewayPort, httpPort: http.port }, 'perennial started');
+    // How the CLI finds this platform when no URL is given.
+    const discovery = join(dataDir, 'platform.json');
+    writeFileSync(discovery, JSON.stringify({ pid: process.pid, gatewayPort, httpPort: http.port }, null, 2));
+    stops.push(async () => rmSync(discovery, { force: true }));
     return {
       config,
       gatewayPort,
@@ -128,6 +188,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<P
       gateway,
       router,
       repos,
+      recorder,
+      routing,
       db,
       log,
       refreshRouting,

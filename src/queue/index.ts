@@ -12,3 +12,4 @@ export {
   type RunEventPayload,
   type RunOutcome,
 } from './queues.js';
+export { createRoutingChannel, ROUTING_CHANNEL, type RoutingChannel } from './routing-channel.js';
