@@ -7,26 +7,10 @@
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { DataType, StructType } from './plan/data-type.js';
-import type { Plan, WriteMode } from './plan/parsed-plan.js';
+import type { Expr, Plan, WriteMode } from './plan/parsed-plan.js';
+import type { RuntimeProfile } from '../core/runtime.js';
 
-/**
- * Behaviour flags of a runtime version, from its manifest. Each flag is a real code path in the
- * engine, tested on both sides. Modelled on Spark's migration guide.
- */
-export interface RuntimeProfile {
-  /** Default of `spark.sql.ansi.enabled`: invalid casts, overflow and division by zero raise instead of NULL. */
-  ansiEnabled: boolean;
-  /**
-   * Implicit string↔number coercion in arithmetic and comparisons.
-   * - `lenient`: the string is cast (NULL when it is not a number), as Spark 3.x without ANSI.
-   * - `strict`: rejected at analysis with DATATYPE_MISMATCH unless an explicit CAST is written.
-   */
-  stringNumberCoercion: 'lenient' | 'strict';
-  /** Default of `spark.sql.legacy.sizeOfNull`: `size(NULL)` returns -1 (true) or NULL (false). */
-  legacySizeOfNull: boolean;
-  /** Default of `spark.sql.legacy.statisticalAggregate`: stddev/variance of one row is NaN (true) or NULL (false). */
-  legacyStatisticalAggregate: boolean;
-}
+export type { RuntimeProfile } from '../core/runtime.js';
 
 export interface EngineOptions {
   profile: RuntimeProfile;
@@ -101,7 +85,7 @@ export interface EngineSession {
   /** Plan and start executing; errors surface from `schema` resolution (thrown here) or from the batch iterator. */
   execute(plan: Plan, signal?: AbortSignal): Promise<QueryResult>;
   /** `spark.sql(text, args)`: parse; run commands now; return queries unexecuted. */
-  sql(text: string, args?: { named?: Record<string, Plan | unknown>; positional?: unknown[] }): Promise<SqlOutcome>;
+  sql(text: string, args?: { named?: Record<string, Expr>; positional?: Expr[] }): Promise<SqlOutcome>;
   /** `df.createOrReplaceTempView(name)` and friends. Throws TEMP_TABLE_OR_VIEW_ALREADY_EXISTS when !replace and it exists. */
   createTempView(name: string, plan: Plan, opts: { replace: boolean; global: boolean }): Promise<void>;
   /** `df.write...` with atomic commit (stage, then rename). */

@@ -13,13 +13,34 @@ import type { DataType } from './data-type.js';
 // ---------------------------------------------------------------- expressions
 
 export type Expr =
-  | { kind: 'literal'; dataType: DataType; value: LiteralValue }
+  | {
+      kind: 'literal';
+      dataType: DataType;
+      value: LiteralValue;
+      /**
+       * SQL `TIMESTAMP '...'` written without a zone: `value` holds the wall-clock µs as if it were UTC,
+       * and the analyzer converts it from the session time zone (which the parser does not know).
+       */
+      atSessionZone?: boolean;
+    }
   /** `nameParts` already split (`a.b` → ['a','b'], backticks removed). */
   | { kind: 'attribute'; nameParts: string[]; planId?: number }
   /** `*`, `t.*` (target = ['t']), or `df["*"]` (planId). */
   | { kind: 'star'; target?: string[]; planId?: number }
   /** Function call or operator; names as Spark sends them (`+`, `==`, `and`, `when`, `count`...), case-insensitive. */
-  | { kind: 'function'; name: string; args: Expr[]; isDistinct: boolean; filter?: Expr }
+  | {
+      kind: 'function';
+      name: string;
+      args: Expr[];
+      isDistinct: boolean;
+      filter?: Expr;
+      /** `first(x) IGNORE NULLS` (true) / `RESPECT NULLS` (false); absent when not written. */
+      ignoreNulls?: boolean;
+      /** `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`, `listagg(x) WITHIN GROUP (...)`. */
+      withinGroup?: SortOrderExpr[];
+      /** Named arguments (`explode(collection => arr)`), which follow the positional `args`. */
+      namedArgs?: { name: string; value: Expr }[];
+    }
   /** Multi-part names only for generators (`posexplode(...) AS (pos, col)`). */
   | { kind: 'alias'; expr: Expr; names: string[] }
   | { kind: 'cast'; expr: Expr; to: DataType; mode: 'default' | 'ansi' | 'legacy' | 'try' }
@@ -109,6 +130,10 @@ export type Plan = PlanBase &
       }
     | { kind: 'project'; input: Plan; exprs: Expr[] }
     | { kind: 'filter'; input: Plan; condition: Expr }
+    /**
+     * From SQL, `GROUP BY ALL` arrives as Spark parses it: `grouping` = [attribute ['ALL']], which the
+     * analyzer expands to the non-aggregate select items unless a column named `all` exists.
+     */
     | {
         kind: 'aggregate';
         input: Plan;
@@ -184,7 +209,17 @@ export type WriteMode = 'append' | 'overwrite' | 'errorIfExists' | 'ignore';
 /** A parsed SQL statement. Queries are lazy; everything else runs when the statement is executed. */
 export type Statement =
   | { kind: 'query'; plan: Plan }
-  | { kind: 'createView'; name: string[]; plan: Plan; temp: boolean; replace: boolean; ifNotExists: boolean; columnAliases?: string[] }
+  | {
+      kind: 'createView';
+      name: string[];
+      plan: Plan;
+      temp: boolean;
+      replace: boolean;
+      ifNotExists: boolean;
+      columnAliases?: string[];
+      /** `CREATE GLOBAL TEMPORARY VIEW`: lives in the `global_temp` database. */
+      global?: boolean;
+    }
   | {
       kind: 'createTable';
       name: string[];
