@@ -23,12 +23,13 @@ import { encodeArrowBatchResponses, encodeEmptyIpc, OperationBuffer } from '../r
 import type { DriverSession, RunningOperation } from './session-state.js';
 import { dataTypeToProto } from './translate/data-type.js';
 import { exprFromProto } from './translate/expression.js';
+import { parseSchemaString } from './translate/json-schema.js';
 import { type RelationContext, relationFromProto } from './translate/relation.js';
 
 export function relationContext(session: DriverSession): RelationContext {
   const engine = session.engine;
   return {
-    parseDdl: (s) => engine.parseDataType(s),
+    parseDdl: (s) => parseSchemaString(s, (ddl) => engine.parseDataType(ddl)),
     parseIdentifier: (s) => parseIdentifier(s),
     subqueries: new Map(),
     artifact: (name) => session.artifacts.get(name),

@@ -130,12 +130,16 @@ function translate(r: Relation, ctx: RelationContext): Plan {
               : a.groupType === GroupType.PIVOT
                 ? 'pivot'
                 : 'groupBy';
+      const grouping = a.groupingExpressions.map(ex);
+      // DataFrame groupBy().agg() keeps the grouping columns in front (Spark's RelationalGroupedDataset);
+      // a SQL SELECT lists them itself, so only this front adds them.
+      const keep = groupType === 'pivot' ? [] : grouping;
       return {
         kind: 'aggregate',
         input: rel(a.input),
         groupType,
-        grouping: a.groupingExpressions.map(ex),
-        aggregates: a.aggregateExpressions.map(ex),
+        grouping,
+        aggregates: [...keep, ...a.aggregateExpressions.map(ex)],
         ...(a.groupingSets.length ? { groupingSets: a.groupingSets.map((g) => g.groupingSet.map(ex)) } : {}),
         ...(a.pivot
           ? {
