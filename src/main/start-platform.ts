@@ -117,10 +117,10 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<P
     const policy = new BlinkTwicePolicy({
       recorder: meteredRecorder(recorder),
       log,
-      loadLastGood: async (tenant, workload) => {
+      loadLastGood: async (tenant, workload, failedVersion) => {
         const pin = await repos.pins.get(tenant, workload);
-        if (pin) return pin.version;
-        return (await repos.workloads.get(tenant, workload))?.lastGoodVersion ?? undefined;
+        if (pin && pin.version !== failedVersion) return pin.version;
+        return (await repos.runs.lastSuccessfulVersion(tenant, workload, failedVersion)) ?? undefined;
       },
       commitRegression: async (c) => {
         await repos.regressions.recordRegressionAndPin({
@@ -171,7 +171,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<P
     });
     const gatewayPort = await gateway.listen(config.host, config.port);
     stops.push(() => gateway.shutdown(5_000));
-    const http = await startHttp({ port: config.httpPort, pool, gateway, log, repos, router, routing, refreshRouting, tokens: config.tokens });
+    const http = await startHttp({ port: config.httpPort, pool, gateway, log, repos, router, routing, refreshRouting, tokens: config.tokens, operatorTokens: config.operatorTokens });
     stops.push(() => http.close());
     log.info({ gatewayPort, httpPort: http.port }, 'perennial started');
     // How the CLI finds this platform when no URL is given.

@@ -30,8 +30,11 @@ export interface RegressionCommit {
 
 export interface BlinkPolicyDeps {
   recorder: RunRecorder;
-  /** Last good version from durable state (pin, else last successful run) — failure path only. */
-  loadLastGood(tenant: string, workload: string): Promise<string | undefined>;
+  /**
+   * Last good version other than `failedVersion` from durable state (the workload's pin, else its most
+   * recent successful run on another version) — failure path only.
+   */
+  loadLastGood(tenant: string, workload: string, failedVersion: string): Promise<string | undefined>;
   /** One transaction: regression upsert + pin workload → good version. */
   commitRegression(c: RegressionCommit): Promise<void>;
   /** After the commit: the router pins the workload now, and other gateways hear of it. */
@@ -40,8 +43,12 @@ export interface BlinkPolicyDeps {
 }
 
 export class BlinkTwicePolicy implements ExecutionPolicy {
-  /** tenant\0workload → version of the last successful run seen by this gateway. */
-  private readonly lastGood = new Map<string, string>();
+  /**
+   * tenant\0workload → the versions this gateway saw the workload succeed on, most recent last. A few
+   * per workload: the last good version for a failure on N is the most recent success on another
+   * version (a job's `spark.sql` command stage succeeds on N before its collect fails there).
+   */
+  private readonly successes = new Map<string, string[]>();
   /** runId per (operation, attempt), so retries can name the attempt they retried. */
   private readonly runIds = new WeakMap<AttemptRecord['request'], string[]>();
 
@@ -50,9 +57,12 @@ export class BlinkTwicePolicy implements ExecutionPolicy {
   onAttempt(a: AttemptRecord): void {
     const key = `${a.session.tenant}\u0000${a.session.workload}`;
     if (a.outcome === 'success') {
-      this.lastGood.delete(key); // keep insertion order fresh for the bound below
-      this.lastGood.set(key, a.version);
-      if (this.lastGood.size > 200_000) this.lastGood.delete(this.lastGood.keys().next().value as string);
+      const seen = (this.successes.get(key) ?? []).filter((v) => v !== a.version);
+      seen.push(a.version);
+      if (seen.length > 4) seen.shift();
+      this.successes.delete(key); // keep insertion order fresh for the bound below
+      this.successes.set(key, seen);
+      if (this.successes.size > 200_000) this.successes.delete(this.successes.keys().next().value as string);
     }
     const ids = this.runIds.get(a.request) ?? [];
     const runId = randomUUID();
@@ -83,10 +93,10 @@ export class BlinkTwicePolicy implements ExecutionPolicy {
 
   async decide(f: FailureContext): Promise<RetryDecision> {
     const key = `${f.session.tenant}\u0000${f.session.workload}`;
-    let lastGood = this.lastGood.get(key);
-    if (lastGood === undefined || lastGood === f.version) {
+    let lastGood = (this.successes.get(key) ?? []).filter((v) => v !== f.version).at(-1);
+    if (lastGood === undefined) {
       try {
-        lastGood = (await this.deps.loadLastGood(f.session.tenant, f.session.workload)) ?? lastGood;
+        lastGood = await this.deps.loadLastGood(f.session.tenant, f.session.workload, f.version);
       } catch (err) {
         this.deps.log.warn({ err: String(err) }, 'could not load last good version; not retrying on another version');
       }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db.js';
 import { runs } from '../schema/index.js';
 
@@ -106,6 +106,20 @@ export class RunsRepository {
       .where(and(where(filter), filter.beforeId === undefined ? undefined : lt(runs.id, filter.beforeId)))
       .orderBy(desc(runs.startedAt), desc(runs.id))
       .limit(filter.limit ?? 100);
+  }
+
+  /**
+   * The version of the workload's most recent successful run on any version but `excludeVersion`
+   * (the blink-twice "last good version" when the in-memory view has none). Failure path only.
+   */
+  async lastSuccessfulVersion(tenant: string, workload: string, excludeVersion: string): Promise<string | null> {
+    const [row] = await this.db
+      .select({ v: runs.runtimeVersion })
+      .from(runs)
+      .where(and(eq(runs.tenant, tenant), eq(runs.workload, workload), eq(runs.outcome, 'success'), ne(runs.runtimeVersion, excludeVersion)))
+      .orderBy(desc(runs.startedAt))
+      .limit(1);
+    return row?.v ?? null;
   }
 
   async getByRunId(runId: string): Promise<RunRecord | null> {
