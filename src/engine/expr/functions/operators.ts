@@ -1,0 +1,533 @@
+/** Operators: arithmetic, comparison, boolean logic, null tests, IN, LIKE, bitwise. */
+import type { DataType } from '../../plan/data-type.js';
+import type { RExpr } from '../../plan/logical-plan.js';
+import { T, isIntegral, isNumeric, typeSql } from '../../plan/type-utils.js';
+import { type Vec, andValid, constVec, getValue, vecFromValues } from '../../arrow/vec.js';
+import { type ArithOp, arith, negate } from '../arithmetic.js';
+import { type CmpOp, compareVecs, valuesEqual } from '../compare.js';
+import { addMonths, MICROS_PER_DAY } from '../datetime.js';
+import { castTo, coerceAll, coerceArithmetic, coerceComparison } from './coercion.js';
+import { callSql, coerceArgs } from './helpers.js';
+import { type ResolveContext, type Resolved, dataTypeMismatch, register } from './registry.js';
+
+const DAY_INTERVAL: DataType = { type: 'day_time_interval', startField: 0, endField: 0 };
+const DAY_SECOND: DataType = { type: 'day_time_interval', startField: 0, endField: 3 };
+
+/** Date/timestamp ± int/interval forms of + and -; undefined when the operands are plain numbers. */
+function datetimeArith(op: '+' | '-', l: RExpr, r: RExpr, ctx: ResolveContext, sql: string): Resolved | undefined {
+  const lt = l.type.type;
+  const rt = r.type.type;
+  if (lt === 'date' && (isIntegral(r.type) || (rt === 'string' && !ctx.strictStringNumber))) {
+    const rr = isIntegral(r.type) ? castTo(r, T.int, ctx) : castTo(r, T.int, ctx);
+    return { args: [l, rr], type: T.date, nullable: l.nullable || r.nullable, opts: { dt: op === '+' ? 'date_add' : 'date_sub' }, sql };
+  }
+  if (op === '+' && rt === 'date' && isIntegral(l.type))
+    return { args: [r, castTo(l, T.int, ctx)], type: T.date, nullable: l.nullable || r.nullable, opts: { dt: 'date_add' }, sql };
+  if (op === '-' && lt === 'date' && rt === 'date') return { args: [l, r], type: DAY_INTERVAL, nullable: l.nullable || r.nullable, opts: { dt: 'date_diff' }, sql };
+  if (op === '-' && (lt === 'timestamp' || lt === 'timestamp_ntz') && (rt === 'timestamp' || rt === 'timestamp_ntz' || rt === 'date'))
+    return { args: [l, castTo(r, l.type, ctx)], type: DAY_SECOND, nullable: l.nullable || r.nullable, opts: { dt: 'ts_diff' }, sql };
+  if ((lt === 'timestamp' || lt === 'timestamp_ntz' || lt === 'date') && (rt === 'day_time_interval' || rt === 'calendar_interval' || rt === 'year_month_interval')) {
+    if (lt === 'date' && rt === 'year_month_interval') return { args: [l, r], type: T.date, nullable: true, opts: { dt: op === '+' ? 'date_ym' : 'date_ym_sub' }, sql };
+    const ll = lt === 'date' ? castTo(l, T.timestamp, ctx) : l;
+    return { args: [ll, r], type: ll.type, nullable: true, opts: { dt: op === '+' ? 'ts_add' : 'ts_sub' }, sql };
+  }
+  if (op === '+' && (rt === 'timestamp' || rt === 'timestamp_ntz' || rt === 'date') && (lt === 'day_time_interval' || lt === 'calendar_interval' || lt === 'year_month_interval'))
+    return datetimeArith('+', r, l, ctx, sql);
+  if ((lt === 'day_time_interval' && rt === 'day_time_interval') || (lt === 'year_month_interval' && rt === 'year_month_interval'))
+    return { args: [l, r], type: l.type, nullable: l.nullable || r.nullable, opts: { dt: op === '+' ? 'iv_add' : 'iv_sub' }, sql };
+  return undefined;
+}
+
+function addInterval(tsMicros: bigint, t: DataType, iv: unknown, sign: number, tz: string, isNtz: boolean): bigint {
+  if (t.type === 'day_time_interval') return tsMicros + BigInt(sign) * BigInt(iv as bigint);
+  let months = 0;
+  let days = 0;
+  let micros = 0n;
+  if (t.type === 'year_month_interval') months = Number(iv);
+  else {
+    const c = iv as { months: number; days: number; micros: bigint };
+    months = c.months;
+    days = c.days;
+    micros = BigInt(c.micros);
+  }
+  let ts = Number(tsMicros);
+  if (months !== 0 || days !== 0) {
+    void tz;
+    void isNtz;
+    const day = Math.floor(ts / MICROS_PER_DAY);
+    const rem = ts - day * MICROS_PER_DAY;
+    const nd = addMonths(day, sign * months) + sign * days;
+    ts = nd * MICROS_PER_DAY + rem;
+  }
+  return BigInt(ts) + BigInt(sign) * micros;
+}
+
+function datetimeKernel(kind: string, a: Vec, b: Vec, type: DataType): Vec {
+  const n = a.length;
+  const out: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = getValue(a, i);
+    const y = getValue(b, i);
+    if (x === null || y === null) {
+      out[i] = null;
+      continue;
+    }
+    switch (kind) {
+      case 'date_add':
+        out[i] = (x as number) + (y as number);
+        break;
+      case 'date_sub':
+        out[i] = (x as number) - (y as number);
+        break;
+      case 'date_diff':
+        out[i] = BigInt((x as number) - (y as number)) * BigInt(MICROS_PER_DAY);
+        break;
+      case 'ts_diff':
+        out[i] = (x as bigint) - (y as bigint);
+        break;
+      case 'date_ym':
+        out[i] = addMonths(x as number, y as number);
+        break;
+      case 'date_ym_sub':
+        out[i] = addMonths(x as number, -(y as number));
+        break;
+      case 'ts_add':
+      case 'ts_sub':
+        out[i] = addInterval(x as bigint, b.type, y, kind === 'ts_add' ? 1 : -1, 'UTC', false);
+        break;
+      case 'iv_add':
+        out[i] = typeof x === 'bigint' ? x + (y as bigint) : (x as number) + (y as number);
+        break;
+      case 'iv_sub':
+        out[i] = typeof x === 'bigint' ? x - (y as bigint) : (x as number) - (y as number);
+        break;
+    }
+  }
+  return vecFromValues(type, out);
+}
+
+function defArith(op: ArithOp, names: string[], sqlOp: string): void {
+  register(
+    {
+      name: names[0]!,
+      arity: [2, 2],
+      resolve(args, ctx) {
+        const sql = `(${args[0]!.sql} ${sqlOp} ${args[1]!.sql})`;
+        if (op === '+' || op === '-') {
+          const dt = datetimeArith(op, args[0]!, args[1]!, ctx, sql);
+          if (dt) return dt;
+        }
+        const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, op, ctx, sql);
+        const resultType = op === 'div' ? T.long : t;
+        const nullable = l.nullable || r.nullable || op === '/' || op === '%' || op === 'div' || op === 'pmod' || t.type === 'decimal';
+        return { args: [l, r], type: resultType, nullable, opts: { op, opType: t }, sql };
+      },
+      vector(args, _n, ctx, node) {
+        const dt = node.opts?.['dt'] as string | undefined;
+        if (dt) return datetimeKernel(dt, args[0]!, args[1]!, node.type);
+        const mode = node.opts?.['try'] ? 'try' : 'default';
+        const r = arith(op, args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx, mode);
+        return { ...r, type: node.type };
+      },
+    },
+    ...names.slice(1),
+  );
+}
+defArith('+', ['+', 'add'], '+');
+defArith('-', ['-', 'subtract'], '-');
+defArith('*', ['*', 'multiply'], '*');
+defArith('/', ['/', 'divide'], '/');
+defArith('%', ['%', 'mod'], '%');
+defArith('div', ['div'], 'div');
+
+for (const [name, op] of [
+  ['try_add', '+'],
+  ['try_subtract', '-'],
+  ['try_multiply', '*'],
+  ['try_divide', '/'],
+  ['try_mod', '%'],
+] as const) {
+  register({
+    name,
+    arity: [2, 2],
+    resolve(args, ctx) {
+      const sql = callSql(name, args);
+      const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, op, ctx, sql);
+      return { args: [l, r], type: t, nullable: true, opts: { op, opType: t, try: true }, sql };
+    },
+    vector(args, _n, ctx, node) {
+      return { ...arith(op, args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx, 'try'), type: node.type };
+    },
+  });
+}
+
+register({
+  name: 'pmod',
+  arity: [2, 2],
+  resolve(args, ctx) {
+    const sql = callSql('pmod', args);
+    const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, '%', ctx, sql);
+    return { args: [l, r], type: t, nullable: true, opts: { opType: t } };
+  },
+  vector(args, _n, ctx, node) {
+    return { ...arith('pmod', args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx), type: node.type };
+  },
+});
+
+register(
+  {
+    name: 'negative',
+    arity: [1, 1],
+    resolve(args, ctx) {
+      let a = args[0]!;
+      if (a.type.type === 'string' && !ctx.strictStringNumber) a = castTo(a, T.double, ctx);
+      if (!isNumeric(a.type) && a.type.type !== 'day_time_interval' && a.type.type !== 'year_month_interval' && a.type.type !== 'null')
+        throw dataTypeMismatch('UNEXPECTED_INPUT_TYPE', `(- ${args[0]!.sql})`, `The first parameter requires the ("NUMERIC" or "INTERVAL DAY TO SECOND" or "INTERVAL YEAR TO MONTH" or "INTERVAL") type, however "${args[0]!.sql}" has the type "${typeSql(a.type)}".`);
+      if (a.type.type === 'null') a = castTo(a, T.double, ctx);
+      return { args: [a], type: a.type, nullable: a.nullable, sql: `(- ${args[0]!.sql})` };
+    },
+    vector(args, _n, ctx) {
+      return negate(args[0]!, ctx);
+    },
+  },
+  'u-',
+);
+register({
+  name: 'positive',
+  arity: [1, 1],
+  resolve(args) {
+    return { args, type: args[0]!.type, nullable: args[0]!.nullable, sql: `(+ ${args[0]!.sql})` };
+  },
+  vector(args) {
+    return args[0]!;
+  },
+});
+
+function defCmp(op: CmpOp, names: string[], sqlOp: string, negated = false): void {
+  register(
+    {
+      name: names[0]!,
+      arity: [2, 2],
+      resolve(args, ctx) {
+        const inner = `(${args[0]!.sql} ${sqlOp} ${args[1]!.sql})`;
+        const sql = negated ? `(NOT ${inner})` : inner;
+        const [l, r] = coerceComparison(args[0]!, args[1]!, ctx, inner);
+        if (l.type.type === 'map') throw dataTypeMismatch('INVALID_ORDERING_TYPE', sql, `The \`${sqlOp}\` does not support ordering on type "${typeSql(l.type)}".`);
+        return { args: [l, r], type: T.boolean, nullable: op === '<=>' ? false : l.nullable || r.nullable, sql };
+      },
+      vector(args) {
+        return compareVecs(op, args[0]!, args[1]!);
+      },
+    },
+    ...names.slice(1),
+  );
+}
+defCmp('=', ['==', '=', 'equalto'], '=');
+defCmp('<=>', ['<=>', 'equal_null', 'eqnullsafe'], '<=>');
+defCmp('!=', ['!=', '<>', 'notequal'], '=', true);
+defCmp('<', ['<', 'lessthan'], '<');
+defCmp('<=', ['<=', 'lessthanorequal'], '<=');
+defCmp('>', ['>', 'greaterthan'], '>');
+defCmp('>=', ['>=', 'greaterthanorequal'], '>=');
+
+function boolArg(a: RExpr, sql: string, idx: number, ctx: ResolveContext): RExpr {
+  if (a.type.type === 'boolean') return a;
+  if (a.type.type === 'null') return castTo(a, T.boolean, ctx);
+  if (a.type.type === 'string' && !ctx.strictStringNumber) return castTo(a, T.boolean, ctx);
+  throw dataTypeMismatch(
+    'BINARY_OP_DIFF_TYPES',
+    sql,
+    `the left and right operands of the binary operator have incompatible types ("${typeSql(idx === 0 ? a.type : T.boolean)}" and "${typeSql(idx === 0 ? T.boolean : a.type)}").`,
+  );
+}
+
+function logic(isAnd: boolean): (args: Vec[], n: number) => Vec {
+  return (args, n) => {
+    const [a, b] = args as [Vec, Vec];
+    const x = a.data as Uint8Array;
+    const y = b.data as Uint8Array;
+    const out = new Uint8Array(n);
+    if (a.valid === null && b.valid === null) {
+      if (isAnd) for (let i = 0; i < n; i++) out[i] = x[i]! & y[i]!;
+      else for (let i = 0; i < n; i++) out[i] = x[i]! | y[i]!;
+      return { type: T.boolean, length: n, data: out, valid: null };
+    }
+    const valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const an = a.valid !== null && a.valid[i] === 0;
+      const bn = b.valid !== null && b.valid[i] === 0;
+      const av = x[i]!;
+      const bv = y[i]!;
+      if (isAnd) {
+        if ((!an && av === 0) || (!bn && bv === 0)) {
+          out[i] = 0;
+          valid[i] = 1;
+        } else if (an || bn) valid[i] = 0;
+        else {
+          out[i] = 1;
+          valid[i] = 1;
+        }
+      } else if ((!an && av === 1) || (!bn && bv === 1)) {
+        out[i] = 1;
+        valid[i] = 1;
+      } else if (an || bn) valid[i] = 0;
+      else valid[i] = 1;
+    }
+    return { type: T.boolean, length: n, data: out, valid };
+  };
+}
+
+for (const isAnd of [true, false]) {
+  const kw = isAnd ? 'AND' : 'OR';
+  register(
+    {
+      name: isAnd ? 'and' : 'or',
+      arity: [2, 2],
+      resolve(args, ctx) {
+        const sql = `(${args[0]!.sql} ${kw} ${args[1]!.sql})`;
+        return { args: [boolArg(args[0]!, sql, 0, ctx), boolArg(args[1]!, sql, 1, ctx)], type: T.boolean, nullable: args.some((a) => a.nullable), sql };
+      },
+      vector: logic(isAnd),
+    },
+    isAnd ? '&&' : '||',
+  );
+}
+
+register(
+  {
+    name: 'not',
+    arity: [1, 1],
+    resolve(args, ctx) {
+      const sql = `(NOT ${args[0]!.sql})`;
+      return { args: [boolArg(args[0]!, sql, 0, ctx)], type: T.boolean, nullable: args[0]!.nullable, sql };
+    },
+    vector(args, n) {
+      const a = args[0]!;
+      const x = a.data as Uint8Array;
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = x[i]! ^ 1;
+      return { type: T.boolean, length: n, data: out, valid: a.valid };
+    },
+  },
+  '!',
+);
+
+register({
+  name: 'isnull',
+  arity: [1, 1],
+  resolve(args) {
+    return { args, type: T.boolean, nullable: false, sql: `(${args[0]!.sql} IS NULL)` };
+  },
+  vector(args, n) {
+    const a = args[0]!;
+    const out = new Uint8Array(n);
+    if (a.valid !== null) for (let i = 0; i < n; i++) out[i] = a.valid[i]! ^ 1;
+    return { type: T.boolean, length: n, data: out, valid: null };
+  },
+});
+register({
+  name: 'isnotnull',
+  arity: [1, 1],
+  resolve(args) {
+    return { args, type: T.boolean, nullable: false, sql: `(${args[0]!.sql} IS NOT NULL)` };
+  },
+  vector(args, n) {
+    const a = args[0]!;
+    const out = a.valid === null ? new Uint8Array(n).fill(1) : a.valid.slice();
+    return { type: T.boolean, length: n, data: out, valid: null };
+  },
+});
+
+register({
+  name: 'isnan',
+  arity: [1, 1],
+  resolve(args, ctx) {
+    const [a] = coerceArgs('isnan', args, ['double'], ctx);
+    return { args: [a!], type: T.boolean, nullable: false };
+  },
+  vector(args, n) {
+    const a = args[0]!;
+    const x = a.data as Float64Array;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = (a.valid === null || a.valid[i]) && Number.isNaN(x[i]) ? 1 : 0;
+    return { type: T.boolean, length: n, data: out, valid: null };
+  },
+});
+
+/** `x IN (a, b, ...)`: args[0] is the value. NULL when no match and a NULL is involved. */
+register({
+  name: 'in',
+  arity: [1, -1],
+  resolve(args, ctx) {
+    const sql = `(${args[0]!.sql} IN (${args
+      .slice(1)
+      .map((a) => a.sql)
+      .join(', ')}))`;
+    let all: RExpr[];
+    const v = args[0]!;
+    if (ctx.strictStringNumber) {
+      const isStr = (t: DataType) => t.type === 'string';
+      if (args.slice(1).some((a) => isStr(a.type) !== isStr(v.type) && a.type.type !== 'null' && v.type.type !== 'null' && (isNumeric(a.type) || isNumeric(v.type))))
+        throw dataTypeMismatch('DATA_DIFF_TYPES', sql, `Input to \`in\` should all be the same type, but it's [${args.map((a) => `"${typeSql(a.type)}"`).join(', ')}].`);
+    }
+    // Spark compares strings with numbers after casting the string side, like `=`.
+    if (args.slice(1).every((a) => a.k === 'lit') && v.type.type !== 'string' && isNumeric(v.type) && args.slice(1).some((a) => a.type.type === 'string')) {
+      all = [v, ...args.slice(1).map((a) => (a.type.type === 'string' ? castTo(a, v.type, ctx) : a))];
+      all = coerceAll(all, ctx, sql);
+    } else all = coerceAll(args, ctx, sql);
+    return { args: all, type: T.boolean, nullable: all.some((a) => a.nullable), sql };
+  },
+  vector(args, n) {
+    const [v, ...list] = args as [Vec, ...Vec[]];
+    const out = new Uint8Array(n);
+    const valid = new Uint8Array(n);
+    const t = v.type;
+    // Fast path: literal list → Set lookup.
+    for (let i = 0; i < n; i++) {
+      const x = getValue(v, i);
+      if (x === null) continue;
+      let sawNull = false;
+      let hit = false;
+      for (const l of list) {
+        const y = getValue(l, i);
+        if (y === null) sawNull = true;
+        else if (valuesEqual(t, x, y)) {
+          hit = true;
+          break;
+        }
+      }
+      if (hit) {
+        out[i] = 1;
+        valid[i] = 1;
+      } else if (!sawNull) valid[i] = 1;
+    }
+    return { type: T.boolean, length: n, data: out, valid };
+  },
+});
+
+register({
+  name: 'between',
+  arity: [3, 3],
+  resolve(args, ctx) {
+    const sql = `(${args[0]!.sql} BETWEEN ${args[1]!.sql} AND ${args[2]!.sql})`;
+    const [a, lo] = coerceComparison(args[0]!, args[1]!, ctx, sql);
+    const [a2, hi] = coerceComparison(args[0]!, args[2]!, ctx, sql);
+    return { args: [a!, lo!, a2!, hi!], type: T.boolean, nullable: args.some((x) => x.nullable), sql };
+  },
+  vector(args, n) {
+    const ge = compareVecs('>=', args[0]!, args[1]!);
+    const le = compareVecs('<=', args[2]!, args[3]!);
+    return logic(true)([ge, le], n);
+  },
+});
+
+function likeToRegex(pattern: string, escape: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === escape && i + 1 < pattern.length) {
+      re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '%') re += '[\\s\\S]*';
+    else if (c === '_') re += '[\\s\\S]';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+for (const [name, kw, ci] of [
+  ['like', 'LIKE', false],
+  ['ilike', 'ILIKE', true],
+] as const) {
+  register({
+    name,
+    arity: [2, 3],
+    resolve(args, ctx) {
+      const sql = args.length === 3 ? `${args[0]!.sql} ${kw} ${args[1]!.sql} ESCAPE '${args[2]!.sql}'` : `${args[0]!.sql} ${kw} ${args[1]!.sql}`;
+      const a = coerceArgs(name, args.slice(0, 2), ['string', 'string'], ctx);
+      const esc = args[2]?.k === 'lit' ? String(args[2].value) : '\\';
+      return { args: a, type: T.boolean, nullable: a.some((x) => x.nullable), sql, opts: { escape: esc } };
+    },
+    vector(args, n, _ctx, node) {
+      const [s, p] = args as [Vec, Vec];
+      const esc = (node.opts?.['escape'] as string) ?? '\\';
+      const out = new Uint8Array(n);
+      const cache = new Map<string, RegExp>();
+      const sd = s.data as string[];
+      const pd = p.data as string[];
+      for (let i = 0; i < n; i++) {
+        const x = sd[i];
+        const y = pd[i];
+        if (x === null || y === null || x === undefined || y === undefined) continue;
+        let re = cache.get(y);
+        if (!re) {
+          re = likeToRegex(ci ? y.toLowerCase() : y, esc);
+          cache.set(y, re);
+        }
+        out[i] = re.test(ci ? x.toLowerCase() : x) ? 1 : 0;
+      }
+      return { type: T.boolean, length: n, data: out, valid: andValid(s.valid, p.valid, n) };
+    },
+  });
+}
+
+register(
+  {
+    name: 'rlike',
+    arity: [2, 2],
+    resolve(args, ctx) {
+      const a = coerceArgs('rlike', args, ['string', 'string'], ctx);
+      return { args: a, type: T.boolean, nullable: a.some((x) => x.nullable), sql: `RLIKE(${args[0]!.sql}, ${args[1]!.sql})` };
+    },
+    vector(args, n) {
+      const [s, p] = args as [Vec, Vec];
+      const out = new Uint8Array(n);
+      const cache = new Map<string, RegExp>();
+      for (let i = 0; i < n; i++) {
+        const x = (s.data as string[])[i];
+        const y = (p.data as string[])[i];
+        if (x == null || y == null) continue;
+        let re = cache.get(y);
+        if (!re) {
+          re = new RegExp(y, 'u');
+          cache.set(y, re);
+        }
+        out[i] = re.test(x) ? 1 : 0;
+      }
+      return { type: T.boolean, length: n, data: out, valid: andValid(s.valid, p.valid, n) };
+    },
+  },
+  'regexp',
+  'regexp_like',
+);
+
+function defBitwise(name: string, sym: string, f: (a: bigint, b: bigint) => bigint): void {
+  register({
+    name,
+    arity: [2, 2],
+    resolve(args, ctx) {
+      const sql = `(${args[0]!.sql} ${sym} ${args[1]!.sql})`;
+      const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, '+', ctx, sql);
+      if (!isIntegral(t)) throw dataTypeMismatch('BINARY_OP_WRONG_TYPE', sql, `the binary operator requires the input type "INTEGRAL", not "${typeSql(t)}".`);
+      return { args: [l, r], type: t, nullable: l.nullable || r.nullable, sql };
+    },
+    row([a, b], _ctx, node) {
+      const r = f(BigInt(a as number | bigint), BigInt(b as number | bigint));
+      return node.type.type === 'long' ? BigInt.asIntN(64, r) : Number(BigInt.asIntN(32, r));
+    },
+  });
+}
+defBitwise('&', '&', (a, b) => a & b);
+defBitwise('|', '|', (a, b) => a | b);
+defBitwise('^', '^', (a, b) => a ^ b);
+register({
+  name: '~',
+  arity: [1, 1],
+  resolve(args) {
+    return { args, type: args[0]!.type, nullable: args[0]!.nullable, sql: `~${args[0]!.sql}` };
+  },
+  row([a], _ctx, node) {
+    return node.type.type === 'long' ? ~(a as bigint) : ~(a as number);
+  },
+});
+
+export { constVec };

@@ -1,0 +1,113 @@
+/** Streaming operators: scan, filter, project, limit, union, sample. */
+import type { DataType } from '../plan/data-type.js';
+import type { Attr, NamedExpr, RExpr, ScanSource } from '../plan/logical-plan.js';
+import { type Batch, sliceBatch, takeBatch } from '../arrow/vec.js';
+import { bindIndex, compile, selection } from '../expr/compile.js';
+import { type ExecContext, type Stream, checkAbort } from './exec-context.js';
+
+export async function* scan(source: ScanSource, output: Attr[], x: ExecContext): Stream {
+  switch (source.kind) {
+    case 'range': {
+      const { start, end, step } = source.range!;
+      const count = step > 0n ? (end > start ? (end - start + step - 1n) / step : 0n) : start > end ? (start - end - step - 1n) / -step : 0n;
+      const total = Number(count);
+      const safe = [start, end, start + step * count].every((v) => v <= 9007199254740991n && v >= -9007199254740991n);
+      for (let off = 0; off < total; off += x.batchSize) {
+        checkAbort(x);
+        const n = Math.min(x.batchSize, total - off);
+        if (safe) {
+          const d = new Float64Array(n);
+          const s = Number(start) + off * Number(step);
+          const st = Number(step);
+          for (let i = 0; i < n; i++) d[i] = s + i * st;
+          yield { cols: [{ type: output[0]!.type, length: n, data: d, valid: null }], length: n };
+        } else {
+          const d = new BigInt64Array(n);
+          for (let i = 0; i < n; i++) d[i] = BigInt.asIntN(64, start + BigInt(off + i) * step);
+          yield { cols: [{ type: output[0]!.type, length: n, data: d, valid: null }], length: n };
+        }
+      }
+      return;
+    }
+    case 'file':
+      yield* x.files.read(source.file!.format, source.file!.paths, source.file!.options, output);
+      return;
+    default:
+      for (const b of source.batches ?? []) {
+        if (b.length <= x.batchSize) {
+          yield b;
+          continue;
+        }
+        for (let off = 0; off < b.length; off += x.batchSize) yield sliceBatch(b, off, off + x.batchSize);
+      }
+  }
+}
+
+export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: ExecContext): Stream {
+  const k = compile(cond, inAttrs, x.env);
+  for await (const b of input) {
+    checkAbort(x);
+    if (b.length === 0) continue;
+    const sel = selection(k(b));
+    if (sel.length === b.length) yield b;
+    else if (sel.length > 0) yield takeBatch(b, sel);
+  }
+}
+
+export async function* project(input: Stream, inAttrs: Attr[], exprs: NamedExpr[], x: ExecContext): Stream {
+  const idx = bindIndex(inAttrs);
+  const ks = exprs.map((e) => compile(e.expr, inAttrs, x.env, idx));
+  const types: DataType[] = exprs.map((e) => e.attr.type);
+  for await (const b of input) {
+    checkAbort(x);
+    yield { cols: ks.map((k, i) => ({ ...k(b), type: types[i]! })), length: b.length };
+  }
+}
+
+export async function* limit(input: Stream, n: number, offset: number): Stream {
+  let skip = offset;
+  let left = n < 0 ? Number.POSITIVE_INFINITY : n;
+  if (left === 0) return;
+  for await (const b of input) {
+    let s = 0;
+    if (skip > 0) {
+      s = Math.min(skip, b.length);
+      skip -= s;
+    }
+    const take = Math.min(left, b.length - s);
+    if (take > 0) {
+      yield s === 0 && take === b.length ? b : sliceBatch(b, s, s + take);
+      left -= take;
+    }
+    if (left <= 0) return;
+  }
+}
+
+export async function* union(inputs: Stream[]): Stream {
+  for (const s of inputs) yield* s;
+}
+
+export async function* sample(input: Stream, lower: number, upper: number, seed: number): Stream {
+  // Deterministic per seed (xorshift), like Spark's Bernoulli sampler per partition.
+  let state = (seed | 0) ^ 0x9e3779b9 || 1;
+  const rnd = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  for await (const b of input) {
+    const keep: number[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const r = rnd();
+      if (r >= lower && r < upper) keep.push(i);
+    }
+    if (keep.length) yield takeBatch(b, keep);
+  }
+}
+
+export async function collect(s: Stream): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const b of s) out.push(b);
+  return out;
+}

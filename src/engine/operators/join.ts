@@ -1,0 +1,289 @@
+/**
+ * Hash join on the equality conjuncts of the condition (residual conjuncts filter matched pairs), and a
+ * nested-loop join when there is no equality. Inner joins build the hash table on the smaller side.
+ */
+import type { JoinType } from '../plan/parsed-plan.js';
+import type { Attr, RExpr } from '../plan/logical-plan.js';
+import { type Batch, type Vec, concatBatches, takeVecNullable } from '../arrow/vec.js';
+import { bindIndex, compile, selection } from '../expr/compile.js';
+import { rowHasNull, rowKey } from '../expr/value-key.js';
+import { type ExecContext, type Stream, batchBytes, checkAbort } from './exec-context.js';
+import { collect } from './basic.js';
+
+export function conjuncts(e: RExpr | undefined): RExpr[] {
+  if (!e) return [];
+  if (e.k === 'call' && e.fn === 'and') return [...conjuncts(e.args[0]), ...conjuncts(e.args[1])];
+  return [e];
+}
+
+export function refIds(e: RExpr, out = new Set<number>()): Set<number> {
+  switch (e.k) {
+    case 'ref':
+      out.add(e.id);
+      break;
+    case 'call':
+      e.args.forEach((a) => refIds(a, out));
+      break;
+    case 'cast':
+      refIds(e.child, out);
+      break;
+    case 'case':
+      e.branches.forEach((b) => {
+        refIds(b.when, out);
+        refIds(b.then, out);
+      });
+      if (e.else) refIds(e.else, out);
+      break;
+    case 'agg':
+      e.args.forEach((a) => refIds(a, out));
+      break;
+    case 'win':
+      refIds(e.fn, out);
+      e.partitionBy.forEach((p) => refIds(p, out));
+      e.orderBy.forEach((o) => refIds(o.expr, out));
+      break;
+    case 'inSubquery':
+      e.values.forEach((v) => refIds(v, out));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function subset(ids: Set<number>, attrs: Attr[]): boolean {
+  for (const id of ids) if (!attrs.some((a) => a.id === id)) return false;
+  return true;
+}
+
+export interface EquiKeys {
+  left: RExpr[];
+  right: RExpr[];
+  nullSafe: boolean[];
+  residual: RExpr[];
+}
+
+export function splitEquiKeys(cond: RExpr | undefined, lo: Attr[], ro: Attr[]): EquiKeys {
+  const r: EquiKeys = { left: [], right: [], nullSafe: [], residual: [] };
+  for (const c of conjuncts(cond)) {
+    if (c.k === 'call' && (c.fn === '==' || c.fn === '<=>')) {
+      const [a, b] = c.args as [RExpr, RExpr];
+      const ia = refIds(a);
+      const ib = refIds(b);
+      if (ia.size > 0 && ib.size > 0) {
+        if (subset(ia, lo) && subset(ib, ro)) {
+          r.left.push(a);
+          r.right.push(b);
+          r.nullSafe.push(c.fn === '<=>');
+          continue;
+        }
+        if (subset(ia, ro) && subset(ib, lo)) {
+          r.left.push(b);
+          r.right.push(a);
+          r.nullSafe.push(c.fn === '<=>');
+          continue;
+        }
+      }
+    }
+    r.residual.push(c);
+  }
+  return r;
+}
+
+function andAll(es: RExpr[]): RExpr | undefined {
+  if (es.length === 0) return undefined;
+  return es.reduce((a, b) => ({ k: 'call', fn: 'and', args: [a, b], type: { type: 'boolean' }, nullable: true, sql: '' }));
+}
+
+interface Side {
+  batch: Batch;
+  keys: Vec[];
+}
+
+function materialize(bs: Batch[], attrs: Attr[], keyExprs: RExpr[], x: ExecContext): Side {
+  const batch = concatBatches(attrs.map((a) => a.type), bs.length ? bs : [{ cols: attrs.map((a) => ({ type: a.type, length: 0, data: [], valid: null })), length: 0 }]);
+  const idx = bindIndex(attrs);
+  const keys = keyExprs.map((e) => compile(e, attrs, x.env, idx)(batch));
+  return { batch, keys };
+}
+
+function buildTable(side: Side, nullSafe: boolean[]): Map<unknown, number[]> {
+  const m = new Map<unknown, number[]>();
+  const n = side.batch.length;
+  const anyNullSafe = nullSafe.some(Boolean);
+  for (let i = 0; i < n; i++) {
+    if (!anyNullSafe && rowHasNull(side.keys, i)) continue;
+    const k = rowKey(side.keys, i);
+    const l = m.get(k);
+    if (l) l.push(i);
+    else m.set(k, [i]);
+  }
+  return m;
+}
+
+function joinedBatch(l: Batch, li: Int32Array, r: Batch, ri: Int32Array): Batch {
+  return { cols: [...l.cols.map((c) => takeVecNullable(c, li)), ...r.cols.map((c) => takeVecNullable(c, ri))], length: li.length };
+}
+
+export async function* join(left: Stream, right: Stream, lo: Attr[], ro: Attr[], type: JoinType, cond: RExpr | undefined, x: ExecContext): Stream {
+  const eq = splitEquiKeys(cond, lo, ro);
+  const residual = andAll(eq.residual);
+  const both = [...lo, ...ro];
+  const resK = residual ? compile(residual, both, x.env) : undefined;
+  const rightBatches = await collect(right);
+  let held = rightBatches.reduce((s, b) => s + batchBytes(b), 0);
+  x.memory.reserve(held);
+  try {
+    const R = materialize(rightBatches, ro, eq.right, x);
+    if (eq.left.length === 0) {
+      yield* nestedLoop(left, lo, R.batch, type, resK, x);
+      return;
+    }
+    // Inner join: build on the smaller side.
+    if (type === 'inner' || type === 'cross') {
+      const leftBatches = await collect(left);
+      const lb = leftBatches.reduce((s, b) => s + batchBytes(b), 0);
+      x.memory.reserve(lb);
+      held += lb;
+      const L = materialize(leftBatches, lo, eq.left, x);
+      const buildLeft = L.batch.length < R.batch.length;
+      const build = buildLeft ? L : R;
+      const probe = buildLeft ? R : L;
+      const table = buildTable(build, eq.nullSafe);
+      const li: number[] = [];
+      const ri: number[] = [];
+      const anyNullSafe = eq.nullSafe.some(Boolean);
+      for (let i = 0; i < probe.batch.length; i++) {
+        if (!anyNullSafe && rowHasNull(probe.keys, i)) continue;
+        const hits = table.get(rowKey(probe.keys, i));
+        if (!hits) continue;
+        for (const j of hits) {
+          if (buildLeft) {
+            li.push(j);
+            ri.push(i);
+          } else {
+            li.push(i);
+            ri.push(j);
+          }
+        }
+        if (li.length >= x.batchSize * 4) yield* emitPairs(L.batch, R.batch, li.splice(0), ri.splice(0), resK);
+      }
+      if (li.length) yield* emitPairs(L.batch, R.batch, li, ri, resK);
+      return;
+    }
+    const table = buildTable(R, eq.nullSafe);
+    const matchedRight = type === 'full' || type === 'right' ? new Uint8Array(R.batch.length) : undefined;
+    const lIdx = bindIndex(lo);
+    const lKeys = eq.left.map((e) => compile(e, lo, x.env, lIdx));
+    const anyNullSafe = eq.nullSafe.some(Boolean);
+    for await (const b of left) {
+      checkAbort(x);
+      const keys = lKeys.map((k) => k(b));
+      const li: number[] = [];
+      const ri: number[] = [];
+      for (let i = 0; i < b.length; i++) {
+        if (!anyNullSafe && rowHasNull(keys, i)) continue;
+        const hits = table.get(rowKey(keys, i));
+        if (hits) for (const j of hits) {
+          li.push(i);
+          ri.push(j);
+        }
+      }
+      // Apply the residual condition to candidate pairs.
+      let L = Int32Array.from(li);
+      let Rr = Int32Array.from(ri);
+      if (resK && L.length) {
+        const sel = selection(resK(joinedBatch(b, L, R.batch, Rr)));
+        L = Int32Array.from(sel, (s) => L[s]!);
+        Rr = Int32Array.from(sel, (s) => Rr[s]!);
+      }
+      if (matchedRight) for (const j of Rr) matchedRight[j] = 1;
+      if (type === 'semi' || type === 'anti') {
+        const has = new Uint8Array(b.length);
+        for (const i of L) has[i] = 1;
+        const keep: number[] = [];
+        for (let i = 0; i < b.length; i++) if ((has[i] === 1) === (type === 'semi')) keep.push(i);
+        if (keep.length) yield { cols: b.cols.map((c) => takeVecNullable(c, Int32Array.from(keep))), length: keep.length };
+        continue;
+      }
+      if (type === 'left' || type === 'full') {
+        const has = new Uint8Array(b.length);
+        for (const i of L) has[i] = 1;
+        const ol: number[] = Array.from(L);
+        const or: number[] = Array.from(Rr);
+        for (let i = 0; i < b.length; i++)
+          if (!has[i]) {
+            ol.push(i);
+            or.push(-1);
+          }
+        if (ol.length) yield joinedBatch(b, Int32Array.from(ol), R.batch, Int32Array.from(or));
+      } else if (L.length) yield joinedBatch(b, L, R.batch, Rr);
+    }
+    if (matchedRight) {
+      const rest: number[] = [];
+      for (let j = 0; j < R.batch.length; j++) if (!matchedRight[j]) rest.push(j);
+      if (rest.length) {
+        const emptyLeft: Batch = { cols: lo.map((a) => ({ type: a.type, length: 0, data: [], valid: null })), length: 0 };
+        yield joinedBatch(emptyLeft, new Int32Array(rest.length).fill(-1), R.batch, Int32Array.from(rest));
+      }
+    }
+  } finally {
+    x.memory.release(held);
+  }
+}
+
+function* emitPairs(L: Batch, R: Batch, li: number[], ri: number[], resK: ((b: Batch) => Vec) | undefined): Generator<Batch> {
+  let b = joinedBatch(L, Int32Array.from(li), R, Int32Array.from(ri));
+  if (resK) {
+    const sel = selection(resK(b));
+    if (sel.length !== b.length) b = { cols: b.cols.map((c) => takeVecNullable(c, sel)), length: sel.length };
+  }
+  if (b.length) yield b;
+}
+
+async function* nestedLoop(left: Stream, lo: Attr[], R: Batch, type: JoinType, resK: ((b: Batch) => Vec) | undefined, x: ExecContext): Stream {
+  const matchedRight = type === 'full' || type === 'right' ? new Uint8Array(R.length) : undefined;
+  for await (const b of left) {
+    checkAbort(x);
+    const has = new Uint8Array(b.length);
+    const chunk = Math.max(1, Math.floor(x.batchSize * 4 / Math.max(1, R.length)));
+    for (let s = 0; s < b.length; s += chunk) {
+      const e = Math.min(b.length, s + chunk);
+      const n = (e - s) * R.length;
+      const li = new Int32Array(n);
+      const ri = new Int32Array(n);
+      let k = 0;
+      for (let i = s; i < e; i++)
+        for (let j = 0; j < R.length; j++) {
+          li[k] = i;
+          ri[k++] = j;
+        }
+      let L = li;
+      let Rr = ri;
+      if (resK && n) {
+        const sel = selection(resK(joinedBatch(b, li, R, ri)));
+        L = Int32Array.from(sel, (q) => li[q]!);
+        Rr = Int32Array.from(sel, (q) => ri[q]!);
+      }
+      for (const i of L) has[i] = 1;
+      if (matchedRight) for (const j of Rr) matchedRight[j] = 1;
+      if ((type === 'inner' || type === 'cross' || type === 'left' || type === 'right' || type === 'full') && L.length) yield joinedBatch(b, L, R, Rr);
+    }
+    if (type === 'semi' || type === 'anti' || type === 'left' || type === 'full') {
+      const keep: number[] = [];
+      for (let i = 0; i < b.length; i++) if ((has[i] === 1) === (type === 'semi')) keep.push(i);
+      if (type === 'left' || type === 'full') {
+        const unmatched = keep.filter((i) => !has[i]);
+        if (unmatched.length) yield joinedBatch(b, Int32Array.from(unmatched), R, new Int32Array(unmatched.length).fill(-1));
+      } else if (keep.length) yield { cols: b.cols.map((c) => takeVecNullable(c, Int32Array.from(keep))), length: keep.length };
+    }
+  }
+  if (matchedRight) {
+    const rest: number[] = [];
+    for (let j = 0; j < R.length; j++) if (!matchedRight[j]) rest.push(j);
+    if (rest.length) {
+      const emptyLeft: Batch = { cols: lo.map((a) => ({ type: a.type, length: 0, data: [], valid: null })), length: 0 };
+      yield joinedBatch(emptyLeft, new Int32Array(rest.length).fill(-1), R, Int32Array.from(rest));
+    }
+  }
+}
