@@ -21,6 +21,8 @@ export interface PlatformConfig {
   defaultRuntime: string;
   /** Bearer tokens → tenants (`tok1=acme,tok2=globex`); empty turns auth off. */
   tokens: Map<string, string>;
+  /** Operator bearer tokens → tenants (same format): may also act (acknowledge, unpin) in the dashboard. */
+  operatorTokens: Map<string, string>;
   /** Extra folders drivers may read and write besides the warehouse. */
   allowedRoots: string[];
   /** Result bytes held back so a failed attempt can be retried invisibly. */
@@ -75,6 +77,13 @@ export const CONFIG_KEYS = [
       ),
   }),
   key({
+    key: 'operatorTokens',
+    env: 'PERENNIAL_OPERATOR_TOKENS',
+    default: '',
+    doc: 'operator token=tenant pairs, comma-separated: dashboard actions (acknowledge, resolve, unpin)',
+    parse: (v) => tokenMap('PERENNIAL_OPERATOR_TOKENS', v),
+  }),
+  key({
     key: 'allowedRoots',
     env: 'PERENNIAL_ALLOWED_ROOTS',
     default: '',
@@ -85,6 +94,19 @@ export const CONFIG_KEYS = [
   key({ key: 'driverMemoryMb', env: 'PERENNIAL_DRIVER_MEMORY_MB', default: '4096', doc: 'Memory cap per driver process', parse: int('PERENNIAL_DRIVER_MEMORY_MB') }),
   key({ key: 'logLevel', env: 'PERENNIAL_LOG_LEVEL', default: 'info', doc: 'Log level', parse: (v) => v }),
 ] as const;
+
+function tokenMap(name: string, v: string): Map<string, string> {
+  return new Map(
+    v
+      .split(',')
+      .filter(Boolean)
+      .map((p) => {
+        const [t, tenant] = p.split('=');
+        if (!t || !tenant) throw new Error(`${name} entries must be token=tenant, got "${p}"`);
+        return [t.trim(), tenant.trim()] as [string, string];
+      }),
+  );
+}
 
 export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<PlatformConfig> = {}): Readonly<PlatformConfig> {
   const out: Record<string, unknown> = {};

@@ -2,10 +2,11 @@
  * The platform's HTTP port: health, Prometheus metrics and the operator JSON API (used by the CLI,
  * the dashboard and scripts). Every query is parameterized in the store; inputs are validated here.
  */
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 import { PerennialError, toPerennialError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { registerDashboard } from '../dashboard/index.js';
 import type { DriverPool } from '../driver-pool/index.js';
 import type { Gateway } from '../gateway/index.js';
 import type { RoutingChannel } from '../queue/index.js';
@@ -23,6 +24,10 @@ export interface HttpOptions {
   refreshRouting(): Promise<void>;
   /** token → tenant; empty: the API is open (loopback only). */
   tokens?: ReadonlyMap<string, string>;
+  /** Operator token → tenant: also valid on the API; the dashboard's actions need one. */
+  operatorTokens?: ReadonlyMap<string, string>;
+  /** Further API routes registered by the composition root (rollouts, runtime lifecycle). */
+  routes?: (app: FastifyInstance) => void;
 }
 
 let metricsRegistered = false;
@@ -74,7 +79,7 @@ function str(v: unknown, name: string, required = true): string | undefined {
 export async function startHttp(opts: HttpOptions): Promise<{ port: number; close(): Promise<void> }> {
   registerGauges(opts);
   const app = Fastify({ logger: false });
-  const tokens = opts.tokens ?? new Map<string, string>();
+  const tokens = new Map<string, string>([...(opts.tokens ?? []), ...(opts.operatorTokens ?? [])]);
 
   /** The caller's tenant: from the bearer token when auth is on, else the `tenant` parameter or `default`. */
   const tenantOf = (req: FastifyRequest): string => {
@@ -198,6 +203,19 @@ export async function startHttp(opts: HttpOptions): Promise<{ port: number; clos
     const workload = str(q.workload, 'workload', false);
     return opts.repos.runs.list({ tenant: tenantOf(req), ...(workload ? { workload } : {}), limit });
   });
+
+  registerDashboard(app, {
+    repos: opts.repos,
+    log: opts.log,
+    viewerTokens: opts.tokens ?? new Map(),
+    operatorTokens: opts.operatorTokens ?? new Map(),
+    routingChanged: async (reason) => {
+      await opts.refreshRouting();
+      await opts.routing.publish(reason);
+    },
+  });
+
+  opts.routes?.(app);
 
   await app.listen({ port: opts.port, host: '127.0.0.1' });
   const addr = app.server.address();

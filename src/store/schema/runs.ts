@@ -31,6 +31,8 @@ export const runs = pgTable(
     index('runs_workload_started_idx').on(t.workload, t.startedAt.desc()),
     index('runs_version_started_idx').on(t.runtimeVersion, t.startedAt),
     index('runs_fingerprint_version_idx').on(t.fingerprint, t.runtimeVersion),
+    // Dashboard charts: one tenant's runs over a time window.
+    index('runs_tenant_started_idx').on(t.tenant, t.startedAt),
     check('runs_outcome_check', sql`${t.outcome} in ('success', 'error', 'interrupted')`),
   ],
 );

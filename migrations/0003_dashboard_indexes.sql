@@ -1,0 +1,1 @@
+CREATE INDEX "runs_tenant_started_idx" ON "runs" USING btree ("tenant","started_at");
