@@ -69,6 +69,11 @@ export interface ExecutionDeps {
   policy: ExecutionPolicy;
   /** Responses held back before streaming starts (a retry is invisible only below it). */
   holdBackBytes: number;
+  /**
+   * Called after a successful execution has been handed to the client (off its path, on a later
+   * tick), with the response bytes when the whole result was held back (else undefined).
+   */
+  onSuccess?(rec: AttemptRecord, responses: Uint8Array[] | undefined): void;
 }
 
 export class GatewayExecution {
@@ -115,8 +120,19 @@ export class GatewayExecution {
             // Recording the regression failed (Postgres down): the client still gets the right answer.
           }
         }
+        const complete = this.deps.onSuccess && !this.streaming ? this.held.map((h) => h.bytes) : undefined;
         this.release();
         this.buffer.finish();
+        const onSuccess = this.deps.onSuccess;
+        if (onSuccess) {
+          setImmediate(() => {
+            try {
+              onSuccess(rec, complete);
+            } catch {
+              // Capture and shadow runs are best effort; they never affect the query.
+            }
+          });
+        }
         return;
       }
       if (this.buffer.done) return; // already failed after streaming began

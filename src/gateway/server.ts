@@ -43,10 +43,10 @@ import {
 } from '../protocol/index.js';
 import type { OperationBuffer } from '../results/index.js';
 import type { Router } from '../router/index.js';
-import { type ExecutionPolicy, GatewayExecution, noRetryPolicy } from './execution.js';
+import { type AttemptRecord, type ExecutionPolicy, GatewayExecution, noRetryPolicy } from './execution.js';
 import { ForwardedStatus, statusOf } from './forwarded-status.js';
 import { type AuthConfig, tenantOf, workloadHeader } from './identity.js';
-import { GatewaySession, GatewaySessions } from './sessions.js';
+import { GatewaySession, GatewaySessions, type SetupStep } from './sessions.js';
 import { callStream, callUnary, upstreamMetadata } from './upstream.js';
 
 export interface GatewayOptions {
@@ -62,6 +62,27 @@ export interface GatewayOptions {
   /** Called once per new session with its identity (the store records it off the hot path). */
   onSessionStart?(s: GatewaySession): void;
   onSessionEnd?(s: GatewaySession): void;
+  /**
+   * Called after each successful ExecutePlan, off the client's path (plan capture for canaries,
+   * shadow runs). Must not block: do in-memory work, then go async.
+   */
+  onCapture?(c: CapturedExecution): void;
+}
+
+/** A successful execution, as the capture hook sees it. */
+export interface CapturedExecution {
+  session: GatewaySession;
+  request: ExecutePlanRequest;
+  /** The client's request bytes. */
+  raw: Uint8Array;
+  version: string;
+  durationMs: number;
+  /** The session's setup log before this plan (what re-creates its temp views, confs, artifacts). */
+  setup: SetupStep[];
+  /** True when this plan itself changed session state (it joined the setup log). */
+  sessionState: boolean;
+  /** Response bytes when the whole result was held back; undefined when it streamed. */
+  responses: Uint8Array[] | undefined;
 }
 
 interface Envelope {
@@ -281,6 +302,7 @@ export class Gateway {
         place: (sess, avoid) => this.place(sess, avoid),
         policy: this.policy,
         holdBackBytes: this.opts.holdBackBytes ?? 64 * 1024 * 1024,
+        ...(this.opts.onCapture ? { onSuccess: (rec, responses) => this.capture(rec, responses) } : {}),
       });
       s.operations.set(operationId, { buffer: exec.buffer, tags: msg.tags, cancel: () => exec.cancel() });
       void exec.run();
@@ -291,6 +313,22 @@ export class Gateway {
     } catch (err) {
       call.emit('error', errorStatus(err));
     }
+  }
+
+  private capture(rec: AttemptRecord, responses: Uint8Array[] | undefined): void {
+    const s = rec.session;
+    const last = s.setup[s.setup.length - 1];
+    const sessionState = last !== undefined && last.method === 'ExecutePlan' && last.raw === rec.raw;
+    this.opts.onCapture?.({
+      session: s,
+      request: rec.request,
+      raw: rec.raw,
+      version: rec.version,
+      durationMs: rec.durationMs,
+      setup: sessionState ? s.setup.slice(0, -1) : s.setup.slice(),
+      sessionState,
+      responses,
+    });
   }
 
   private reattach(call: ServerWritableStream<Wire<ReattachExecuteRequest>, Outgoing<never>>): void {
