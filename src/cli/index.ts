@@ -9,6 +9,8 @@ import { fromGrpcError } from '../protocol/index.js';
 import { ApiClient } from './api-client.js';
 import { discover } from './discovery.js';
 import { printRows } from './print.js';
+import { registerCanaryCommand } from '../canary/cli.js';
+import { registerOperatorCommands } from '../rollout/cli.js';
 
 const program = new Command();
 program
@@ -135,6 +137,10 @@ program
     const rows = await api().call<Record<string, unknown>[]>('GET', `/api/runs?${q}`);
     printRows(rows, ['startedAt', 'workload', 'runtimeVersion', 'attempt', 'outcome', 'errorClass', 'durationMs', 'rows', 'fingerprint'], g().json);
   });
+
+registerOperatorCommands(program, runtimes, api, () => g().json);
+
+registerCanaryCommand(program, () => g().json);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`perennial: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -58,6 +58,8 @@ interface Slot {
 export class DriverPool extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private readonly manifests = new Map<string, RuntimeManifest>();
+  /** Manifest files of runtimes added from outside `manifestPath` (e.g. registered through the API). */
+  private readonly manifestFiles = new Map<string, string>();
   private readonly healthTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -76,7 +78,8 @@ export class DriverPool extends EventEmitter {
   }
 
   /** Starts every process of the runtime (or connects to its endpoint); resolves when all are ready. */
-  async addRuntime(m: RuntimeManifest): Promise<void> {
+  async addRuntime(m: RuntimeManifest, opts: { manifestFile?: string } = {}): Promise<void> {
+    if (opts.manifestFile) this.manifestFiles.set(m.version, opts.manifestFile);
     this.manifests.set(m.version, m);
     const count = m.kind === 'builtin' ? m.processes : 1;
     const starts: Promise<void>[] = [];
@@ -119,7 +122,30 @@ export class DriverPool extends EventEmitter {
 
   // ---------------------------------------------------------------- internals
 
-  private async startSlot(m: RuntimeManifest, slot: number): Promise<void> {
+  /**
+   * Rolling replacement of a runtime's processes, one slot at a time: a new process starts (next
+   * generation) while the old one keeps serving; once the new one is ready it takes the slot, the old
+   * one stops taking new work (sessions re-place themselves on the new generation, replaying their
+   * setup) and is drained — in-flight operations finish — then stopped.
+   */
+  async restartRuntime(version: string, opts: { graceMs?: number; settleMs?: number } = {}): Promise<DriverHandle[]> {
+    const m = this.manifests.get(version);
+    if (!m) throw new Error(`runtime ${version} is not registered`);
+    const replaced: DriverHandle[] = [];
+    for (const old of [...this.slots.values()].filter((s) => s.handle.version === version)) {
+      await this.startSlot(m, old.handle.slot, { keepOld: true });
+      old.stopping = true;
+      if (old.handle.state === 'ready') old.handle.state = 'draining';
+      // Let calls that were placed on the old process just before the switch arrive there first.
+      await new Promise((r) => setTimeout(r, opts.settleMs ?? 250));
+      await this.stopSlot(old, opts.graceMs ?? 30_000);
+      const now = this.slots.get(old.handle.id);
+      if (now) replaced.push(now.handle);
+    }
+    return replaced;
+  }
+
+  private async startSlot(m: RuntimeManifest, slot: number, opts: { keepOld?: boolean } = {}): Promise<void> {
     const id = `${m.version}#${slot}`;
     const existing = this.slots.get(id);
     if (m.kind === 'spark-connect') {
@@ -142,7 +168,7 @@ export class DriverPool extends EventEmitter {
     }
     const args = [
       '--runtime',
-      this.opts.manifestPath(m.version),
+      this.manifestFiles.get(m.version) ?? this.opts.manifestPath(m.version),
       '--port',
       '0',
       '--warehouse',
@@ -170,8 +196,11 @@ export class DriverPool extends EventEmitter {
       ...(child.pid !== undefined ? { pid: child.pid } : {}),
     };
     const s: Slot = { handle, child, healthFailures: 0, stopping: false };
-    this.slots.set(id, s);
-    existing?.handle.client?.close();
+    // A rolling replacement keeps the old process serving until this one is ready.
+    if (!opts.keepOld) {
+      this.slots.set(id, s);
+      existing?.handle.client?.close();
+    }
 
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -184,6 +213,7 @@ export class DriverPool extends EventEmitter {
           handle.address = `127.0.0.1:${msg.port}`;
           handle.client = connectSparkConnect(handle.address);
           handle.state = 'ready';
+          if (opts.keepOld) this.slots.set(id, s);
           this.opts.log.info({ driver: id, pid: child.pid, address: handle.address }, 'driver ready');
           this.emit('driver-ready', handle);
           resolve();
@@ -247,6 +277,7 @@ export class DriverPool extends EventEmitter {
   /** Removes a runtime's drivers (after draining). */
   async removeRuntime(version: string, graceMs = 5_000): Promise<void> {
     this.manifests.delete(version);
+    this.manifestFiles.delete(version);
     const mine = [...this.slots.values()].filter((s) => s.handle.version === version);
     await Promise.all(mine.map((s) => this.stopSlot(s, graceMs)));
     for (const s of mine) this.slots.delete(s.handle.id);

@@ -5,3 +5,5 @@ export { runs } from './runs.js';
 export { runtimes } from './runtimes.js';
 export { sessions } from './sessions.js';
 export { workloads } from './workloads.js';
+export { canaryResults, canaryRuns, capturedPlans } from './canary.js';
+export { rolloutDecisions, rollouts } from './rollouts.js';
