@@ -121,7 +121,11 @@ const LEGACY: Record<string, string> = {
   // ... and division by zero raises DIVIDE_BY_ZERO instead of returning NULL.
   'ratio-report': 'SELECT region, sum(a) / sum(b) AS ratio FROM VALUES (1, 3, 0), (1, 4, 0), (2, 5, 2) AS t(region, a, b) GROUP BY region ORDER BY region',
 };
-const TEAMS = ['finance', 'ops', 'risk', 'growth', 'sales', 'supply', 'audit', 'bi', 'ml', 'search', 'web', 'billing', 'fraud', 'crm', 'hr', 'legal'];
+const TEAMS = [
+  'finance', 'ops', 'risk', 'growth', 'sales', 'supply', 'audit', 'bi', 'ml', 'search', 'web', 'billing', 'fraud', 'crm', 'hr',
+  'legal', 'pricing', 'payments', 'ads', 'catalog', 'inventory', 'logistics', 'retention', 'support', 'forecast', 'treasury',
+  'tax', 'compliance', 'security', 'platform', 'mobile', 'partners', 'marketing', 'research', 'quality', 'procurement',
+];
 
 const STAGES_1 = [10, 25, 50, 100];
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { PerennialError } from '../core/errors.js';
 import type { Engine, EngineSession } from '../engine/index.js';
-import { OperationBuffer } from '../results/index.js';
+import type { OperationBuffer } from '../results/index.js';
 
 export interface RunningOperation {
   buffer: OperationBuffer;

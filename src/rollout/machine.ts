@@ -52,16 +52,16 @@ export function decideTick(s: MachineState, ev: GateEvaluation, cfg: RolloutConf
 export function applyCommand(s: Pick<MachineState, 'status'>, cmd: Command): { status: RolloutStatus } | { refused: string } {
   switch (cmd) {
     case 'pause':
-      return s.status === 'active' ? { status: 'paused' } : { refused: `cannot pause a ${s.status} rollout` };
+      return s.status === 'active' ? { status: 'paused' } : { refused: `cannot pause: the rollout is ${s.status}` };
     case 'resume':
-      return s.status === 'paused' || s.status === 'halted' ? { status: 'active' } : { refused: `cannot resume a ${s.status} rollout` };
+      return s.status === 'paused' || s.status === 'halted' ? { status: 'active' } : { refused: `cannot resume: the rollout is ${s.status}` };
     case 'abort':
       return s.status === 'active' || s.status === 'paused' || s.status === 'halted'
         ? { status: 'aborted' }
-        : { refused: `cannot abort a ${s.status} rollout` };
+        : { refused: `cannot abort: the rollout is ${s.status}` };
     case 'rollback':
       return s.status === 'aborted' || s.status === 'rolled_back'
-        ? { refused: `cannot roll back a ${s.status} rollout` }
+        ? { refused: `cannot roll back: the rollout is ${s.status}` }
         : { status: 'rolled_back' };
   }
 }

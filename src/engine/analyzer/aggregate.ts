@@ -44,7 +44,7 @@ export function buildAggregate(
     return { expr: g, attr: { id: newId(), name: g.sql, type: g.type, nullable: g.nullable || !!groupingSets, qualifier: [] } };
   });
   const groupByKey = new Map<string, Attr>();
-  groups.forEach((g) => groupByKey.set(exprKey(g.expr), g.attr));
+  for (const g of groups) groupByKey.set(exprKey(g.expr), g.attr);
   const aggs: NamedExpr[] = [];
   const aggByKey = new Map<string, Attr>();
   const gid: Attr | undefined = groupingSets ? { id: newId(), name: 'spark_grouping_id', type: T.long, nullable: false, qualifier: [] } : undefined;

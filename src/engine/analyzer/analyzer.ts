@@ -119,7 +119,11 @@ export class Analyzer {
         if (!p.columns) return { k: 'distinct', input };
         const keys = p.columns.map((c) => {
           const i = out.findIndex((a) => a.name.toLowerCase() === c.toLowerCase());
-          if (i < 0) throw (this.exprs.resolveAttribute([c], { attrs: out }), new Error('unreachable'));
+          if (i < 0) {
+            // Raises UNRESOLVED_COLUMN with Spark's suggestions.
+            this.exprs.resolveAttribute([c], { attrs: out });
+            throw new Error('unreachable');
+          }
           return i;
         });
         return { k: 'distinct', input, keys };

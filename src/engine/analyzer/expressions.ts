@@ -245,7 +245,7 @@ export class ExprResolver {
 
   private async resolveHigherOrder(e: Extract<Expr, { kind: 'function' }>, scope: Scope, o: ResolveOptions): Promise<RExpr> {
     const name = e.name.toLowerCase();
-    const fn = lookupFunction(name)!;
+    const _fn = lookupFunction(name)!;
     const args: RExpr[] = [];
     const lambdaExprs: Extract<Expr, { kind: 'lambda' }>[] = [];
     for (const a of e.args) {
@@ -282,7 +282,7 @@ export class ExprResolver {
         body,
         type: body.type,
         nullable: body.nullable,
-        sql: `lambdafunction(${body.sql}, ${params.map((p) => `namedlambdavariable()`).join(', ')})`,
+        sql: `lambdafunction(${body.sql}, ${params.map((_p) => `namedlambdavariable()`).join(', ')})`,
       });
     }
     return this.call(name, args, name);

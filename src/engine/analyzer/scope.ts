@@ -38,5 +38,9 @@ export function lookupAttr(attrs: Attr[], parts: string[]): { attr: Attr; rest: 
 
 function dedupById(as: Attr[]): Attr[] {
   const seen = new Set<number>();
-  return as.filter((a) => (seen.has(a.id) ? false : (seen.add(a.id), true)));
+  return as.filter((a) => {
+    if (seen.has(a.id)) return false;
+    seen.add(a.id);
+    return true;
+  });
 }

@@ -189,7 +189,7 @@ export function vecToData(v: Vec, at: A.DataType): A.Data {
 
 export function batchToArrow(schema: StructType, b: Batch, timeZone: string, arrowSchema?: A.Schema): A.RecordBatch {
   const as = arrowSchema ?? toArrowSchema(schema, timeZone);
-  const children = schema.fields.map((f, i) => vecToData(b.cols[i]!, as.fields[i]!.type));
+  const children = schema.fields.map((_f, i) => vecToData(b.cols[i]!, as.fields[i]!.type));
   const st = new A.Struct(as.fields);
   const data = A.makeData({ type: st, length: b.length, children, nullCount: 0 });
   return new A.RecordBatch(as, data);

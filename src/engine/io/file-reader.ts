@@ -14,7 +14,7 @@ import { T } from '../plan/type-utils.js';
 import { checkPath } from './paths.js';
 
 async function listFiles(p: string, format: string): Promise<string[]> {
-  let st;
+  let st: Awaited<ReturnType<typeof fs.stat>>;
   try {
     st = await fs.stat(p);
   } catch {
@@ -135,12 +135,12 @@ export class Files implements FileReader {
       case 'csv': {
         const text = await fs.readFile(f, 'utf8');
         const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-        const sep = options['sep'] ?? options['delimiter'] ?? ',';
-        const header = (options['header'] ?? 'false').toLowerCase() === 'true';
+        const sep = options.sep ?? options.delimiter ?? ',';
+        const header = (options.header ?? 'false').toLowerCase() === 'true';
         const first = splitCsvLine(lines[0] ?? '', sep);
         const names = header ? first : first.map((_, i) => `_c${i}`);
         const body = (header ? lines.slice(1) : lines).map((l) => splitCsvLine(l, sep));
-        const infer = (options['inferSchema'] ?? 'false').toLowerCase() === 'true';
+        const infer = (options.inferSchema ?? 'false').toLowerCase() === 'true';
         return T.struct(names.map((n, i) => ({ name: n, dataType: infer ? inferType(body.map((r) => r[i] ?? '')) : T.string, nullable: true })));
       }
       case 'json': {
@@ -188,7 +188,6 @@ export class Files implements FileReader {
   private async *readFile(format: string, f: string, options: Record<string, string>, output: Attr[]): AsyncIterable<Batch> {
     const types = output.map((a) => a.type);
     const ctx = defaultEvalContext();
-    {
       switch (format.toLowerCase()) {
         case 'arrow':
         case 'ipc':
@@ -201,11 +200,11 @@ export class Files implements FileReader {
         }
         case 'csv': {
           const text = await fs.readFile(f, 'utf8');
-          const sep = options['sep'] ?? options['delimiter'] ?? ',';
-          const header = (options['header'] ?? 'false').toLowerCase() === 'true';
+          const sep = options.sep ?? options.delimiter ?? ',';
+          const header = (options.header ?? 'false').toLowerCase() === 'true';
           const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
           const body = (header ? lines.slice(1) : lines).map((l) => splitCsvLine(l, sep));
-          const nullValue = options['nullValue'] ?? '';
+          const nullValue = options.nullValue ?? '';
           const cols = output.map((a, i) => vecFromValues(a.type, body.map((r) => {
             const s = r[i];
             if (s === undefined || s === nullValue) return null;
@@ -228,7 +227,6 @@ export class Files implements FileReader {
         default:
           throw unsupported(`data source format ${format}`);
       }
-    }
     void types;
   }
 }

@@ -132,7 +132,7 @@ export async function writeParquetFile(file: string, schema: StructType, b: Batc
   const leaves = schema.fields.map((f) => parquetLeaf(f.name, f.dataType, f.nullable || f.dataType.type === 'null'));
   const root = { name: 'spark_schema', num_children: leaves.length };
   const buf = parquetWriteBuffer({
-    columnData: leaves.map((l, c) => ({ name: l.element['name'] as string, data: columnValues(b, c, l.convert) as never })),
+    columnData: leaves.map((l, c) => ({ name: l.element.name as string, data: columnValues(b, c, l.convert) as never })),
     schema: [root, ...leaves.map((l) => l.element)] as never,
     kvMetadata: [{ key: SPARK_SCHEMA_KEY, value: JSON.stringify(schema) }],
   });
@@ -148,9 +148,9 @@ function csvField(s: string, sep: string): string {
 }
 
 export async function writeCsvFile(file: string, schema: StructType, b: Batch, options: Record<string, string>, ctx: EvalContext): Promise<void> {
-  const sep = options['sep'] ?? options['delimiter'] ?? ',';
-  const header = (options['header'] ?? 'false').toLowerCase() === 'true';
-  const nullValue = options['nullValue'] ?? '';
+  const sep = options.sep ?? options.delimiter ?? ',';
+  const header = (options.header ?? 'false').toLowerCase() === 'true';
+  const nullValue = options.nullValue ?? '';
   const lines: string[] = [];
   if (header) lines.push(schema.fields.map((f) => csvField(f.name, sep)).join(sep));
   for (let i = 0; i < b.length; i++) {
@@ -209,7 +209,7 @@ function jsonValue(t: DataType, v: unknown, ctx: EvalContext): unknown {
 export async function writeJsonFile(file: string, schema: StructType, b: Batch, ctx: EvalContext): Promise<void> {
   const lines: string[] = [];
   for (let i = 0; i < b.length; i++) {
-    const row = schema.fields.map((f, c) => getValue(b.cols[c]!, i));
+    const row = schema.fields.map((_f, c) => getValue(b.cols[c]!, i));
     lines.push(JSON.stringify(jsonValue(schema, row, ctx)));
   }
   await fs.writeFile(file, lines.length ? `${lines.join('\n')}\n` : '');

@@ -1,5 +1,5 @@
 /** One Spark session: conf, temp views, and the query pipeline (analyze → optimize → execute). */
-import { type RecordBatch, type Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { PerennialError, toPerennialError, unsupported } from '../../core/errors.js';
 import type { EngineSession, ExplainMode, MaterializedResult, QueryResult, RuntimeProfile, SqlOutcome, WriteRequest } from '../api.js';
 import { toArrowSchema } from '../arrow/arrow-types.js';

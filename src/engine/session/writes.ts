@@ -199,7 +199,7 @@ export async function sessionWrite(s: EngineSessionImpl, req: WriteRequest): Pro
     }
   }
   const schema = nullableSchema(schemaOf(plan));
-  const entry = await createTableEntry(s, req.table, schema, format, req.options, req.partitionBy, req.options['path']);
+  const entry = await createTableEntry(s, req.table, schema, format, req.options, req.partitionBy, req.options.path);
   await commitWrite(entry.path, 'overwrite', (dir) => stageFiles(s, dir, plan, format, req.options, entry.partitionBy));
   s.deps.catalog.putTable(entry);
 }

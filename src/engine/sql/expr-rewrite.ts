@@ -39,7 +39,6 @@ export function rewriteExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
       out = {
         ...e,
         ...(e.operand === undefined ? {} : { operand: r(e.operand) }),
-        // biome-ignore lint/suspicious/noThenProperty: `then` is the contract's CASE branch field.
         branches: e.branches.map((b) => ({ when: r(b.when), then: r(b.then) })),
         ...(e.else === undefined ? {} : { else: r(e.else) }),
       };

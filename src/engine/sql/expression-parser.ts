@@ -731,7 +731,6 @@ export abstract class ExpressionParser extends DataTypeParser {
     while (this.acceptKw('WHEN')) {
       const when = this.parseExpr();
       this.expectKw('THEN');
-      // biome-ignore lint/suspicious/noThenProperty: `then` is the contract's CASE branch field.
       branches.push({ when, then: this.parseExpr() });
     }
     if (branches.length === 0) this.fail();

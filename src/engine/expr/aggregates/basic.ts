@@ -333,7 +333,7 @@ for (const [name, last] of [
       return { args: [args[0]!], type: args[0]!.type, nullable: true, opts: { ignoreNulls }, sql: `${name}(${args[0]!.sql})` };
     },
     create(node) {
-      const ign = node.opts?.['ignoreNulls'] === true;
+      const ign = node.opts?.ignoreNulls === true;
       const vals: unknown[] = [];
       const set: Uint8Array[] = [new Uint8Array(16)];
       return {

@@ -27,12 +27,18 @@ for (const [name, set] of [
             if (x === null) continue;
             const gi = g[i]!;
             if (set) {
-              const ks = (keys[gi] ??= new Set());
+              let ks = keys[gi];
+              if (!ks) {
+                ks = new Set();
+                keys[gi] = ks;
+              }
               const k = valueKey(t, x);
               if (ks.has(k)) continue;
               ks.add(k);
             }
-            (lists[gi] ??= []).push(x);
+            const list = lists[gi];
+            if (list) list.push(x);
+            else lists[gi] = [x];
           }
         },
         result(ng) {
@@ -59,7 +65,11 @@ registerAgg({
       update(g, [a], n) {
         for (let i = 0; i < n; i++) {
           const x = getValue(a!, i);
-          if (x !== null) (sets[g[i]!] ??= new Set()).add(valueKey(t, x));
+          if (x === null) continue;
+          const gi = g[i]!;
+          const set = sets[gi];
+          if (set) set.add(valueKey(t, x));
+          else sets[gi] = new Set([valueKey(t, x)]);
         }
       },
       result(ng) {

@@ -145,14 +145,17 @@ for (const name of ['percentile', 'percentile_approx', 'approx_percentile', 'med
     create(node) {
       const vals: number[][] = [];
       const inT = node.args[0]!.type;
-      const ps = node.opts?.['p'];
-      const approx = node.opts?.['approx'] === true;
+      const ps = node.opts?.p;
+      const approx = node.opts?.approx === true;
       return {
         update(g, [a], rows) {
           for (let i = 0; i < rows; i++) {
             const x = getValue(a!, i);
             if (x === null) continue;
-            (vals[g[i]!] ??= []).push(Number(x));
+            const gi = g[i]!;
+            const v = vals[gi];
+            if (v) v.push(Number(x));
+            else vals[gi] = [Number(x)];
           }
         },
         result(ng) {

@@ -33,7 +33,7 @@ register({
     return { args, type: T.int, nullable: !ctx.legacySizeOfNull && a.nullable, opts: { legacy: ctx.legacySizeOfNull } };
   },
   row([v], ctx, node) {
-    if (v === null) return node.opts?.['legacy'] ? -1 : null;
+    if (v === null) return node.opts?.legacy ? -1 : null;
     void ctx;
     return Array.isArray(v) ? v.length : (v as MapV).keys.length;
   },
@@ -232,7 +232,7 @@ register({
     const ks = coerceAll(args.filter((_, i) => i % 2 === 0), ctx, callSql('map', args));
     const vs = coerceAll(args.filter((_, i) => i % 2 === 1), ctx, callSql('map', args));
     const all: RExpr[] = [];
-    ks.forEach((k, i) => all.push(k, vs[i]!));
+    for (let i = 0; i < ks.length; i++) all.push(ks[i]!, vs[i]!);
     return { args: all, type: T.map(ks[0]?.type ?? T.null, vs[0]?.type ?? T.null, vs.some((v) => v.nullable)), nullable: false };
   },
   row(vals) {
@@ -332,8 +332,8 @@ register({
   row(vals, ctx, node) {
     const t = node.args[0]!.type;
     const c = vals[0];
-    if (node.opts?.['field'] !== undefined) return (c as unknown[])[node.opts['field'] as number] ?? null;
-    if (node.opts?.['arrField'] !== undefined) return (c as unknown[][]).map((e) => (e === null ? null : (e[node.opts!['arrField'] as number] ?? null)));
+    if (node.opts?.field !== undefined) return (c as unknown[])[node.opts.field as number] ?? null;
+    if (node.opts?.arrField !== undefined) return (c as unknown[][]).map((e) => (e === null ? null : (e[node.opts!.arrField as number] ?? null)));
     if (t.type === 'map') {
       const m = c as MapV;
       const i = m.keys.findIndex((x) => compareValues(t.keyType, x, vals[1]) === 0);

@@ -211,8 +211,8 @@ function parseWithPattern(s: string, pattern: string): number | null {
   fields.forEach((f, k) => {
     v[f] = f === 'S' ? Number(m[k + 1]!.padEnd(6, '0').slice(0, 6)) : Number(m[k + 1]);
   });
-  if (v['M']! < 1 || v['M']! > 12 || v['d']! < 1 || v['d']! > daysInMonth(v['y']!, v['M']!)) return null;
-  return ymdToDays(v['y']!, v['M']!, v['d']!) * MICROS_PER_DAY + (v['H']! || v['h']!) * 3600e6 + v['m']! * 60e6 + v['s']! * 1e6 + v['S']!;
+  if (v.M! < 1 || v.M! > 12 || v.d! < 1 || v.d! > daysInMonth(v.y!, v.M!)) return null;
+  return ymdToDays(v.y!, v.M!, v.d!) * MICROS_PER_DAY + (v.H! || v.h!) * 3600e6 + v.m! * 60e6 + v.s! * 1e6 + v.S!;
 }
 
 defRow('to_date', {

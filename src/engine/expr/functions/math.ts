@@ -154,7 +154,7 @@ for (const [name, even] of [
       return { args: [a], type, nullable: a.nullable, opts: { scale }, sql };
     },
     row([x], _ctx, node) {
-      const s = node.opts?.['scale'] as number;
+      const s = node.opts?.scale as number;
       const t = node.args[0]!.type;
       const roundBig = (u: bigint, fromScale: number): bigint => {
         if (s >= fromScale) return u * POW10[0]!;

@@ -160,7 +160,7 @@ register({
     return { args, type: T.string, nullable: false, opts: { t: typeString(args[0]!.type) } };
   },
   row(_v, _c, node) {
-    return node.opts?.['t'];
+    return node.opts?.t;
   },
   nullSafe: true,
 });

@@ -123,10 +123,10 @@ function defArith(op: ArithOp, names: string[], sqlOp: string): void {
         return { args: [l, r], type: resultType, nullable, opts: { op, opType: t }, sql };
       },
       vector(args, _n, ctx, node) {
-        const dt = node.opts?.['dt'] as string | undefined;
+        const dt = node.opts?.dt as string | undefined;
         if (dt) return datetimeKernel(dt, args[0]!, args[1]!, node.type);
-        const mode = node.opts?.['try'] ? 'try' : 'default';
-        const r = arith(op, args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx, mode);
+        const mode = node.opts?.try ? 'try' : 'default';
+        const r = arith(op, args[0]!, args[1]!, node.opts?.opType as DataType, ctx, mode);
         return { ...r, type: node.type };
       },
     },
@@ -156,7 +156,7 @@ for (const [name, op] of [
       return { args: [l, r], type: t, nullable: true, opts: { op, opType: t, try: true }, sql };
     },
     vector(args, _n, ctx, node) {
-      return { ...arith(op, args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx, 'try'), type: node.type };
+      return { ...arith(op, args[0]!, args[1]!, node.opts?.opType as DataType, ctx, 'try'), type: node.type };
     },
   });
 }
@@ -170,7 +170,7 @@ register({
     return { args: [l, r], type: t, nullable: true, opts: { opType: t } };
   },
   vector(args, _n, ctx, node) {
-    return { ...arith('pmod', args[0]!, args[1]!, node.opts?.['opType'] as DataType, ctx), type: node.type };
+    return { ...arith('pmod', args[0]!, args[1]!, node.opts?.opType as DataType, ctx), type: node.type };
   },
 });
 
@@ -421,11 +421,11 @@ register({
   },
 });
 
-function likeToRegex(pattern: string, escape: string): RegExp {
+function likeToRegex(pattern: string, escapeChar: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === escape && i + 1 < pattern.length) {
+    if (c === escapeChar && i + 1 < pattern.length) {
       re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     } else if (c === '%') re += '[\\s\\S]*';
     else if (c === '_') re += '[\\s\\S]';
@@ -449,7 +449,7 @@ for (const [name, kw, ci] of [
     },
     vector(args, n, _ctx, node) {
       const [s, p] = args as [Vec, Vec];
-      const esc = (node.opts?.['escape'] as string) ?? '\\';
+      const esc = (node.opts?.escape as string) ?? '\\';
       const out = new Uint8Array(n);
       const cache = new Map<string, RegExp>();
       const sd = s.data as string[];

@@ -3,7 +3,7 @@
  * parent needs, drops unused projections and aggregates, and narrows scans so file readers decode
  * only the columns a query uses (Parquet and JSON read by name; CSV reads by position, so it is kept).
  */
-import { type Batch } from '../../arrow/vec.js';
+import type { Batch } from '../../arrow/vec.js';
 import { type Attr, type LPlan, type RExpr, childrenOf, outputOf, withChildren } from '../../plan/logical-plan.js';
 import { children, nodeExprs } from '../expr-utils.js';
 import type { OptimizerRule } from '../rule.js';
