@@ -3,18 +3,44 @@
  * function-example JSON files. Folders are found relative to the repository (`../shared/...`), or
  * through PERENNIAL_SPARK_SQL_TESTS / PERENNIAL_SPARK_FUNCTION_TESTS.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Where the corpora live: the env override, else `shared/` beside this checkout, else beside the
+ * checkout this one was cloned from (a fresh `git clone` elsewhere still finds the test data).
+ */
+function locate(envValue: string | undefined, name: string): string {
+  if (envValue) return envValue;
+  const beside = resolve(REPO_ROOT, '..', 'shared', name);
+  if (existsSync(beside)) return beside;
+  try {
+    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    if (origin && !/^[a-z]+:\/\/|^[^/]+@/.test(origin)) {
+      const fromOrigin = resolve(REPO_ROOT, origin, '..', 'shared', name);
+      if (existsSync(fromOrigin)) return fromOrigin;
+    }
+  } catch {
+    // Not a git checkout, or no origin: fall through.
+  }
+  return beside;
+}
+
 export function sparkSqlTestsDir(): string {
-  return process.env.PERENNIAL_SPARK_SQL_TESTS ?? resolve(REPO_ROOT, '..', 'shared', 'spark-sql-tests');
+  return locate(process.env.PERENNIAL_SPARK_SQL_TESTS, 'spark-sql-tests');
 }
 
 export function sparkFunctionTestsDir(): string {
-  return process.env.PERENNIAL_SPARK_FUNCTION_TESTS ?? resolve(REPO_ROOT, '..', 'shared', 'spark-function-tests');
+  return locate(process.env.PERENNIAL_SPARK_FUNCTION_TESTS, 'spark-function-tests');
+}
+
+/** The corpora are test data kept outside this repository; their absence is reported, not hidden. */
+export function corpusMissingNotice(dir: string): string {
+  return `GOLDEN CORPUS NOT FOUND at ${dir}: no Spark golden queries were run. Set PERENNIAL_SPARK_SQL_TESTS / PERENNIAL_SPARK_FUNCTION_TESTS to the folders.`;
 }
 
 export interface GoldenQuery {
