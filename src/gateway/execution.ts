@@ -113,6 +113,11 @@ export class GatewayExecution {
       this.history.push(rec);
       if (rec.outcome === 'success') {
         const first = this.history[0] as AttemptRecord;
+        if (this.verifying) {
+          // The client already has the failure; this run only proves the regression, so it is pinned.
+          if (first.outcome === 'error') await this.deps.policy.onBlinkSuccess?.(first, rec).catch(() => undefined);
+          return;
+        }
         if (rec.retryKind === 'blink' && first.outcome === 'error' && this.deps.policy.onBlinkSuccess) {
           try {
             await this.deps.policy.onBlinkSuccess(first, rec);
@@ -135,7 +140,28 @@ export class GatewayExecution {
         }
         return;
       }
-      if (this.buffer.done) return; // already failed after streaming began
+      if (this.buffer.done) {
+        // Streaming had begun, so the client already has this failure. A retry can no longer be hidden,
+        // but when the last good version answers, the regression is still recorded and pinned so the
+        // next run goes there.
+        if (this.verifying || rec.outcome !== 'error' || !rec.error) return;
+        const d = await this.deps.policy.decide({
+          session: this.session,
+          request: this.wire.msg,
+          error: rec.error,
+          transient: isTransient(rec.error),
+          version: rec.version,
+          attempt,
+          history: this.history,
+        });
+        if (d.action !== 'retry-on-version') return;
+        this.verifying = true;
+        this.session.version = d.version;
+        this.session.routeReason = 'pin';
+        avoid = undefined;
+        retryKind = 'blink';
+        continue;
+      }
       if (rec.outcome === 'interrupted') {
         this.buffer.fail(cancelled(this.operationId));
         return;
@@ -171,6 +197,8 @@ export class GatewayExecution {
   private held: BufferedResponse[] = [];
   private heldBytes = 0;
   private streaming = false;
+  /** Re-running only to confirm a regression after the client received the failure: deliver nothing. */
+  private verifying = false;
 
   private release(): void {
     for (const r of this.held) this.buffer.push(r);
@@ -216,6 +244,7 @@ export class GatewayExecution {
         if (m.responseType.case === 'arrowBatch') rows += Number(m.responseType.value.rowCount);
         bytes += w.raw.byteLength;
         const item = { responseId: m.responseId, bytes: w.raw };
+        if (this.verifying) return;
         if (this.streaming) this.buffer.push(item);
         else {
           this.held.push(item);
@@ -233,7 +262,7 @@ export class GatewayExecution {
         if (typeof e === 'string') effect = e;
       });
       call.on('end', () => {
-        if (effect === 'session-state') {
+        if (effect === 'session-state' && !this.verifying) {
           try {
             this.session.addSetup({ method: 'ExecutePlan', raw: this.wire.raw });
           } catch (err) {
@@ -248,7 +277,7 @@ export class GatewayExecution {
           settle({ ...base, outcome: 'interrupted', durationMs: Date.now() - startedAt, rows, bytes });
           return;
         }
-        if (this.streaming) this.buffer.fail(fs);
+        if (this.streaming && !this.verifying) this.buffer.fail(fs);
         settle({
           ...base,
           outcome: 'error',

@@ -179,3 +179,38 @@ describe('blink twice', () => {
     }
   });
 });
+
+describe('blink twice after the answer started streaming', () => {
+  let p: TestPlatform;
+
+  beforeAll(async () => {
+    // Nothing is held back: the first response goes to the client at once.
+    p = await startTestPlatform({ defaultRuntime: '2.0', holdBackBytes: 0 });
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('reports the failure, but records the regression and pins so the next run goes to the good version', async () => {
+    await p.repos.pins.add({ tenant: 'default', workload: 'streamer', version: '1.0', actor: 'test' });
+    await p.refreshRouting();
+    const c = new SparkConnectClient(p.url({ workload: 'streamer' }));
+    await c.sql('SELECT 1 AS warm'); // 1.0 is this workload's last good version
+    await p.repos.pins.remove({ tenant: 'default', workload: 'streamer', actor: 'test' });
+    await p.refreshRouting();
+
+    const err = await c.sql(BREAKS_ON_ANSI).then(
+      () => undefined,
+      (e: unknown) => fromGrpcError(e),
+    );
+    expect(err?.errorClass).toBe('CAST_INVALID_INPUT');
+    const reg = await waitFor(async () => (await p.repos.regressions.list({ workload: 'streamer' })).items[0], 'the regression');
+    expect(reg).toMatchObject({ failedVersion: '2.0', goodVersion: '1.0', errorClass: 'CAST_INVALID_INPUT' });
+    expect(await p.repos.pins.get('default', 'streamer')).toMatchObject({ version: '1.0', reason: 'regression' });
+    expect(p.router.route('default', 'streamer').version).toBe('1.0');
+
+    const again = await c.sql(BREAKS_ON_ANSI);
+    expect(again.table.get(0)?.toJSON()).toEqual({ v: null, k: 7 });
+    await c.close();
+  });
+});
