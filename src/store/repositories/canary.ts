@@ -1,7 +1,7 @@
-import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db.js';
-import { canaryResults, canaryRuns, capturedPlans, regressions } from '../schema/index.js';
-import type { RegressionKind, RegressionRecord } from './regressions.js';
+import { canaryResults, canaryRuns, capturedPlans } from '../schema/index.js';
+import { type RegressionKind, type RegressionRecord, upsertRegression } from './regressions.js';
 
 export type CapturedPlanRecord = typeof capturedPlans.$inferSelect;
 export type CanaryRunRecord = typeof canaryRuns.$inferSelect;
@@ -51,7 +51,10 @@ export class CanaryRepository {
     const seenAt = input.seenAt ?? new Date();
     const bumped = await this.db
       .update(c)
-      .set({ seenCount: sql`${c.seenCount} + 1`, lastSeen: sql`greatest(${c.lastSeen}, ${seenAt.toISOString()}::timestamptz)` })
+      .set({
+        seenCount: sql`${c.seenCount} + 1`,
+        lastSeen: sql`greatest(${c.lastSeen}, ${seenAt.toISOString()}::timestamptz)`,
+      })
       .where(and(eq(c.tenant, input.tenant), eq(c.workload, input.workload), eq(c.fingerprint, input.fingerprint)))
       .returning({ id: c.id });
     if (bumped.length > 0) return true;
@@ -63,12 +66,17 @@ export class CanaryRepository {
     await this.db
       .insert(c)
       .values({ ...input, capturedAt: seenAt, lastSeen: seenAt })
-      .onConflictDoUpdate({ target: [c.tenant, c.workload, c.fingerprint], set: { seenCount: sql`${c.seenCount} + 1` } });
+      .onConflictDoUpdate({
+        target: [c.tenant, c.workload, c.fingerprint],
+        set: { seenCount: sql`${c.seenCount} + 1` },
+      });
     return true;
   }
 
   /** Captured plans, most recently seen first, optionally of some workloads (and one tenant). */
-  async listCaptured(filter: { workloads?: string[]; tenant?: string; limit?: number } = {}): Promise<CapturedPlanRecord[]> {
+  async listCaptured(
+    filter: { workloads?: string[]; tenant?: string; limit?: number } = {},
+  ): Promise<CapturedPlanRecord[]> {
     const c = capturedPlans;
     const conds: (SQL | undefined)[] = [
       filter.workloads?.length ? inArray(c.workload, filter.workloads) : undefined,
@@ -126,7 +134,14 @@ export class CanaryRepository {
 
   async finishRun(
     runId: number,
-    out: { status: 'passed' | 'failed' | 'error'; plans: number; passed: number; regressions: number; skipped: number; markdown?: string },
+    out: {
+      status: 'passed' | 'failed' | 'error';
+      plans: number;
+      passed: number;
+      regressions: number;
+      skipped: number;
+      markdown?: string;
+    },
   ): Promise<void> {
     await this.db
       .update(canaryRuns)
@@ -141,7 +156,11 @@ export class CanaryRepository {
   async getRun(id: number): Promise<{ run: CanaryRunRecord; results: CanaryResultRecord[] } | null> {
     const [run] = await this.db.select().from(canaryRuns).where(eq(canaryRuns.id, id));
     if (!run) return null;
-    const results = await this.db.select().from(canaryResults).where(eq(canaryResults.runId, id)).orderBy(canaryResults.id);
+    const results = await this.db
+      .select()
+      .from(canaryResults)
+      .where(eq(canaryResults.runId, id))
+      .orderBy(canaryResults.id);
     return { run, results };
   }
 
@@ -150,42 +169,11 @@ export class CanaryRepository {
    * nothing: a canary or shadow run observed it, no workload is running on the failing version.
    */
   async recordRegression(input: CanaryRegressionInput): Promise<RegressionRecord> {
-    const r = regressions;
-    const seenAt = input.seenAt ?? new Date();
-    const [row] = await this.db
-      .insert(r)
-      .values({
-        kind: input.kind,
-        fingerprint: input.fingerprint,
-        failedVersion: input.failedVersion,
-        goodVersion: input.goodVersion,
-        errorClass: input.errorClass ?? '',
-        errorMessage: input.errorMessage ?? null,
-        plan: input.plan ?? null,
-        planText: input.planText ?? null,
-        sqlText: input.sqlText ?? null,
-        workloads: [input.workload],
-        tenants: [input.tenant],
-        occurrences: 1,
-        firstSeen: seenAt,
-        lastSeen: seenAt,
-      })
-      .onConflictDoUpdate({
-        target: [r.fingerprint, r.failedVersion, r.goodVersion, r.errorClass, r.kind],
-        set: {
-          occurrences: sql`${r.occurrences} + 1`,
-          lastSeen: sql`greatest(${r.lastSeen}, excluded.last_seen)`,
-          workloads: sql`case when ${input.workload}::text = any(${r.workloads}) then ${r.workloads} else array_append(${r.workloads}, ${input.workload}::text) end`,
-          tenants: sql`case when ${input.tenant}::text = any(${r.tenants}) then ${r.tenants} else array_append(${r.tenants}, ${input.tenant}::text) end`,
-          errorMessage: sql`coalesce(excluded.error_message, ${r.errorMessage})`,
-          // A newer minimized reproduction replaces an older one.
-          plan: sql`coalesce(excluded.plan, ${r.plan})`,
-          planText: sql`coalesce(excluded.plan_text, ${r.planText})`,
-          sqlText: sql`coalesce(${r.sqlText}, excluded.sql_text)`,
-        },
-      })
-      .returning(getTableColumns(r));
-    if (!row) throw new Error('regression upsert returned no row');
+    const { created: _created, ...row } = await upsertRegression(
+      this.db,
+      { ...input, seenAt: input.seenAt ?? new Date() },
+      { preferNewPlan: true },
+    );
     return row;
   }
 }

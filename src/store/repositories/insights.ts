@@ -183,12 +183,21 @@ export class InsightsRepository {
       where (p.expires_at is null or p.expires_at > now())
         ${opts.tenant === undefined ? sql`` : sql`and p.tenant = ${opts.tenant}`}
       group by 1, 2 order by 1, 2`);
-    return res.rows.map((r) => ({ version: String(r.version), reason: r.reason as PinsByVersionRow['reason'], count: num(r.count) }));
+    return res.rows.map((r) => ({
+      version: String(r.version),
+      reason: r.reason as PinsByVersionRow['reason'],
+      count: num(r.count),
+    }));
   }
 
   /** One page of regressions, filtered and sorted (keyset on the sort key and id), with the total. */
   async regressionTable(
-    opts: RegressionTableFilter & { sort?: RegressionSort; dir?: 'asc' | 'desc'; limit?: number; cursor?: string | null },
+    opts: RegressionTableFilter & {
+      sort?: RegressionSort;
+      dir?: 'asc' | 'desc';
+      limit?: number;
+      cursor?: string | null;
+    },
   ): Promise<RegressionTablePage> {
     const sort = SORTS[opts.sort ?? 'lastSeen'];
     const desc = (opts.dir ?? 'desc') === 'desc';
@@ -254,9 +263,14 @@ export class InsightsRepository {
     const [versions, classes] = await Promise.all([
       this.db.execute<{ v: string }>(sql`
         select distinct v from regressions r cross join lateral (values (r.failed_version), (r.good_version)) x(v) ${t} order by 1`),
-      this.db.execute<{ v: string }>(sql`select distinct r.error_class as v from regressions r ${t} order by 1 limit 500`),
+      this.db.execute<{ v: string }>(
+        sql`select distinct r.error_class as v from regressions r ${t} order by 1 limit 500`,
+      ),
     ]);
-    return { versions: versions.rows.map((r) => r.v), errorClasses: classes.rows.map((r) => r.v).filter((v) => v !== '') };
+    return {
+      versions: versions.rows.map((r) => r.v),
+      errorClasses: classes.rows.map((r) => r.v).filter((v) => v !== ''),
+    };
   }
 
   /** Failed attempts of a regression's plan on its failed version, per hour. */
@@ -406,7 +420,8 @@ function encodeCursor(value: string, id: number): string {
 function decodeCursor(c: string): { value: string; id: number } {
   try {
     const v: unknown = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'string' && Number.isSafeInteger(v[1])) return { value: v[0], id: v[1] as number };
+    if (Array.isArray(v) && typeof v[0] === 'string' && Number.isSafeInteger(v[1]))
+      return { value: v[0], id: v[1] as number };
   } catch {
     // fall through
   }

@@ -82,41 +82,7 @@ export class RegressionsRepository {
   async recordRegressionAndPin(input: RecordRegressionInput): Promise<RecordRegressionResult> {
     const seenAt = input.seenAt ?? new Date();
     return this.db.transaction(async (tx) => {
-      const r = regressions;
-      const [row] = await tx
-        .insert(r)
-        .values({
-          kind: input.kind,
-          fingerprint: input.fingerprint,
-          failedVersion: input.failedVersion,
-          goodVersion: input.goodVersion,
-          errorClass: input.errorClass ?? '',
-          errorMessage: input.errorMessage ?? null,
-          plan: input.plan ?? null,
-          planText: input.planText ?? null,
-          sqlText: input.sqlText ?? null,
-          workloads: [input.workload],
-          tenants: [input.tenant],
-          occurrences: 1,
-          firstSeen: seenAt,
-          lastSeen: seenAt,
-        })
-        .onConflictDoUpdate({
-          target: [r.fingerprint, r.failedVersion, r.goodVersion, r.errorClass, r.kind],
-          set: {
-            occurrences: sql`${r.occurrences} + 1`,
-            lastSeen: sql`greatest(${r.lastSeen}, excluded.last_seen)`,
-            workloads: sql`case when ${input.workload}::text = any(${r.workloads}) then ${r.workloads} else array_append(${r.workloads}, ${input.workload}::text) end`,
-            tenants: sql`case when ${input.tenant}::text = any(${r.tenants}) then ${r.tenants} else array_append(${r.tenants}, ${input.tenant}::text) end`,
-            errorMessage: sql`coalesce(excluded.error_message, ${r.errorMessage})`,
-            plan: sql`coalesce(${r.plan}, excluded.plan)`,
-            planText: sql`coalesce(${r.planText}, excluded.plan_text)`,
-            sqlText: sql`coalesce(${r.sqlText}, excluded.sql_text)`,
-          },
-        })
-        .returning({ ...getTableColumns(r), created: sql<boolean>`(xmax = 0)` });
-      if (row === undefined) throw new Error('regression upsert returned no row');
-      const { created, ...regression } = row;
+      const { created, ...regression } = await upsertRegression(tx, { ...input, seenAt });
       const pin = await upsertPin(tx, {
         tenant: input.tenant,
         workload: input.workload,
@@ -206,4 +172,55 @@ function decodeCursor(c: string): { lastSeen: Date; id: number } {
     });
   }
   return { lastSeen, id: n };
+}
+
+/**
+ * The one regression upsert: identity is (fingerprint, failed version, good version, error class,
+ * kind); a repeat adds an occurrence, appends the workload and tenant if absent and moves last_seen.
+ * `preferNewPlan`: a newer plan (e.g. a minimized reproduction) replaces the stored one.
+ */
+export async function upsertRegression(
+  tx: Executor,
+  input: Omit<RecordRegressionInput, 'actor' | 'pinExpiresAt' | 'pinNote'> & { seenAt: Date },
+  opts: { preferNewPlan?: boolean } = {},
+): Promise<RegressionRecord & { created: boolean }> {
+  const r = regressions;
+  const newer = (col: typeof r.plan | typeof r.planText, excluded: string) =>
+    opts.preferNewPlan
+      ? sql`coalesce(${sql.raw(`excluded.${excluded}`)}, ${col})`
+      : sql`coalesce(${col}, ${sql.raw(`excluded.${excluded}`)})`;
+  const [row] = await tx
+    .insert(r)
+    .values({
+      kind: input.kind,
+      fingerprint: input.fingerprint,
+      failedVersion: input.failedVersion,
+      goodVersion: input.goodVersion,
+      errorClass: input.errorClass ?? '',
+      errorMessage: input.errorMessage ?? null,
+      plan: input.plan ?? null,
+      planText: input.planText ?? null,
+      sqlText: input.sqlText ?? null,
+      workloads: [input.workload],
+      tenants: [input.tenant],
+      occurrences: 1,
+      firstSeen: input.seenAt,
+      lastSeen: input.seenAt,
+    })
+    .onConflictDoUpdate({
+      target: [r.fingerprint, r.failedVersion, r.goodVersion, r.errorClass, r.kind],
+      set: {
+        occurrences: sql`${r.occurrences} + 1`,
+        lastSeen: sql`greatest(${r.lastSeen}, excluded.last_seen)`,
+        workloads: sql`case when ${input.workload}::text = any(${r.workloads}) then ${r.workloads} else array_append(${r.workloads}, ${input.workload}::text) end`,
+        tenants: sql`case when ${input.tenant}::text = any(${r.tenants}) then ${r.tenants} else array_append(${r.tenants}, ${input.tenant}::text) end`,
+        errorMessage: sql`coalesce(excluded.error_message, ${r.errorMessage})`,
+        plan: newer(r.plan, 'plan'),
+        planText: newer(r.planText, 'plan_text'),
+        sqlText: sql`coalesce(${r.sqlText}, excluded.sql_text)`,
+      },
+    })
+    .returning({ ...getTableColumns(r), created: sql<boolean>`(xmax = 0)` });
+  if (row === undefined) throw new Error('regression upsert returned no row');
+  return row;
 }

@@ -69,7 +69,13 @@ export class RolloutEvidenceRepository {
    * durations on `baseline` of the same (tenant, workload, fingerprint) — whenever they ran.
    */
   async pairedDurations(candidate: string, baseline: string, since: Date, perPair = 200): Promise<DurationSample[]> {
-    const res = await this.db.execute<{ tenant: string; workload: string; fingerprint: string; v: string; d: number }>(sql`
+    const res = await this.db.execute<{
+      tenant: string;
+      workload: string;
+      fingerprint: string;
+      v: string;
+      d: number;
+    }>(sql`
       with cand as (
         select tenant, workload, fingerprint, duration_ms, row_number() over (
           partition by tenant, workload, fingerprint order by started_at desc) as rn
@@ -85,25 +91,45 @@ export class RolloutEvidenceRepository {
       select tenant, workload, fingerprint, ${candidate}::text as v, duration_ms as d from cand where rn <= ${perPair}
       union all
       select tenant, workload, fingerprint, ${baseline}::text as v, duration_ms as d from base where rn <= ${perPair}`);
-    return res.rows.map((r) => ({ tenant: r.tenant, workload: r.workload, fingerprint: r.fingerprint, version: r.v, durationMs: Number(r.d) }));
+    return res.rows.map((r) => ({
+      tenant: r.tenant,
+      workload: r.workload,
+      fingerprint: r.fingerprint,
+      version: r.v,
+      durationMs: Number(r.d),
+    }));
   }
 
   /** The latest (up to `perGroup`) successful durations per (tenant, workload, fingerprint, version) since `since`. */
   async recentDurations(since: Date, perGroup = 100): Promise<DurationSample[]> {
-    const res = await this.db.execute<{ tenant: string; workload: string; fingerprint: string; v: string; d: number }>(sql`
+    const res = await this.db.execute<{
+      tenant: string;
+      workload: string;
+      fingerprint: string;
+      v: string;
+      d: number;
+    }>(sql`
       select tenant, workload, fingerprint, runtime_version as v, duration_ms as d from (
         select tenant, workload, fingerprint, runtime_version, duration_ms, row_number() over (
           partition by tenant, workload, fingerprint, runtime_version order by started_at desc) as rn
         from runs where outcome = 'success' and started_at >= ${since.toISOString()}::timestamptz
       ) t where rn <= ${perGroup}`);
-    return res.rows.map((r) => ({ tenant: r.tenant, workload: r.workload, fingerprint: r.fingerprint, version: r.v, durationMs: Number(r.d) }));
+    return res.rows.map((r) => ({
+      tenant: r.tenant,
+      workload: r.workload,
+      fingerprint: r.fingerprint,
+      version: r.v,
+      durationMs: Number(r.d),
+    }));
   }
 
   /**
    * Records a `performance` regression without pinning (deduplicated like every regression; the workload
    * and tenant are appended once). Returns the row and whether this workload is new to it.
    */
-  async recordPerformanceRegression(input: PerformanceRegressionInput): Promise<{ regression: RegressionRecord; newWorkload: boolean }> {
+  async recordPerformanceRegression(
+    input: PerformanceRegressionInput,
+  ): Promise<{ regression: RegressionRecord; newWorkload: boolean }> {
     const r = regressions;
     const seenAt = input.seenAt ?? new Date();
     const existing = await this.db.execute<{ id: number; workloads: string[] }>(sql`

@@ -115,10 +115,14 @@ export class RolloutsRepository {
         .returning();
       const row = rows[0] as RolloutRecord | undefined;
       if (!row) {
-        throw new PerennialError('ROLLOUT_IN_PROGRESS', 'Another rollout is open; finish, abort or roll it back first.', {
-          kind: 'user',
-          sqlState: '55000',
-        });
+        throw new PerennialError(
+          'ROLLOUT_IN_PROGRESS',
+          'Another rollout is open; finish, abort or roll it back first.',
+          {
+            kind: 'user',
+            sqlState: '55000',
+          },
+        );
       }
       await insertDecision(tx, row, { ...decision, at, fromStage: null, toStage: 0 });
       return row;
@@ -190,4 +194,3 @@ async function insertDecision(db: Executor, r: RolloutRecord, d: NewRolloutDecis
     actor: d.actor,
   });
 }
-

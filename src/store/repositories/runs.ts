@@ -116,7 +116,14 @@ export class RunsRepository {
     const [row] = await this.db
       .select({ v: runs.runtimeVersion })
       .from(runs)
-      .where(and(eq(runs.tenant, tenant), eq(runs.workload, workload), eq(runs.outcome, 'success'), ne(runs.runtimeVersion, excludeVersion)))
+      .where(
+        and(
+          eq(runs.tenant, tenant),
+          eq(runs.workload, workload),
+          eq(runs.outcome, 'success'),
+          ne(runs.runtimeVersion, excludeVersion),
+        ),
+      )
       .orderBy(desc(runs.startedAt))
       .limit(1);
     return row?.v ?? null;

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { bytea, tstz } from './columns.js';
 
 /**
@@ -46,7 +58,9 @@ export const canaryRuns = pgTable(
     /** What was replayed: `captured`, `tpch`, or both, comma-separated. */
     sources: text('sources').notNull(),
     workloads: text('workloads').array().notNull().default(sql`'{}'::text[]`),
-    status: text('status', { enum: ['running', 'passed', 'failed', 'error'] }).notNull().default('running'),
+    status: text('status', { enum: ['running', 'passed', 'failed', 'error'] })
+      .notNull()
+      .default('running'),
     plans: integer('plans').notNull().default(0),
     passed: integer('passed').notNull().default(0),
     regressions: integer('regressions').notNull().default(0),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 
 /**
@@ -26,9 +37,7 @@ export const rollouts = pgTable(
     finishedAt: tstz('finished_at'),
   },
   (t) => [
-    uniqueIndex('rollouts_one_open_idx')
-      .on(sql`(true)`)
-      .where(sql`${t.status} in ('active', 'paused', 'halted')`),
+    uniqueIndex('rollouts_one_open_idx').on(sql`(true)`).where(sql`${t.status} in ('active', 'paused', 'halted')`),
     index('rollouts_created_idx').on(t.createdAt.desc()),
     check(
       'rollouts_status_check',
