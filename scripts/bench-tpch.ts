@@ -3,7 +3,7 @@
  * (scripts/tpch/generate.sh writes them). Median of 3 runs per query, ratio ours/DuckDB, geometric
  * mean of the ratios, and peak memory (max RSS from resourceUsage, peak heap sampled during runs).
  *
- *   npm run build && node dist/scripts/bench-tpch.js [SF ...]      (default: 0.1 1)
+ *   npm run build && node dist/scripts/bench-tpch.js [SF ...] [qNN ...]   (default: 0.1 1, all queries)
  *   node --cpu-prof dist/scripts/bench-tpch.js 0.1                   (profile; open the .cpuprofile)
  *
  * Profiling lesson (node --cpu-prof, q01 at SF 0.1, before optimizing): the top self-time entries were
@@ -56,7 +56,8 @@ async function benchScale(root: string, sf: string): Promise<void> {
   const queries = readdirSync(queryDir)
     .filter((f) => f.endsWith('.sql'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.sql$/, ''), sql: readFileSync(join(queryDir, f), 'utf8') }));
+    .map((f) => ({ name: f.replace(/\.sql$/, ''), sql: readFileSync(join(queryDir, f), 'utf8') }))
+    .filter((q) => only.length === 0 || only.includes(q.name));
 
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   for (const t of TABLES)
@@ -112,7 +113,10 @@ async function benchScale(root: string, sf: string): Promise<void> {
   console.log(`peak heap: ${(peakHeap / 2 ** 20).toFixed(0)} MiB; max RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
+// Arguments: scale factors (`0.1 1`) and optionally query names (`q01 q05`) to run only those.
 const args = process.argv.slice(2);
-const scales = args.length ? args : ['0.1', '1'];
+const only = args.filter((a) => /^q\d+$/.test(a));
+const sfArgs = args.filter((a) => !/^q\d+$/.test(a));
+const scales = sfArgs.length ? sfArgs : ['0.1', '1'];
 const root = resolve(repoRoot());
 for (const sf of scales) await benchScale(root, sf);

@@ -181,6 +181,8 @@ export class DriverPool extends EventEmitter {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [`--max-old-space-size=${(this.opts.memoryLimitMb ?? 4096) + 1024}`],
     });
+    // IPC write errors (EPIPE while a driver exits) must not become an unhandled 'error' event.
+    child.on('error', (err) => this.opts.log.warn({ driver: `${m.version}#${slot}`, err: err.message }, 'driver process error'));
     const handle: DriverHandle = {
       id,
       version: m.version,
@@ -265,10 +267,14 @@ export class DriverPool extends EventEmitter {
         clearTimeout(t);
         resolve();
       });
+      // The IPC channel may already be gone (the driver is exiting): fall back to a signal.
+      const drainBySignal = () => child.kill('SIGTERM');
       try {
-        child.send({ type: 'drain', graceMs });
+        child.send({ type: 'drain', graceMs }, (err) => {
+          if (err) drainBySignal();
+        });
       } catch {
-        child.kill('SIGTERM');
+        drainBySignal();
       }
     });
     s.handle.client?.close();
