@@ -83,7 +83,7 @@ export class Analyzer {
         const schema = await this.host.inferFileSchema(p.format, p.paths, p.options, p.schema);
         return {
           k: 'scan',
-          source: { kind: 'file', file: { format: p.format, paths: p.paths, options: p.options }, rows: this.host.estimateRows?.(p.format, p.paths), description: `${p.format} ${p.paths.join(', ')}` },
+          source: { kind: 'file', file: { format: p.format, paths: p.paths, options: p.options }, rows: this.host.estimateRows?.(p.format, p.paths), ndv: this.host.estimateNdv?.(p.format, p.paths), description: `${p.format} ${p.paths.join(', ')}` },
           output: schema.fields.map((f) => ({ id: newId(), name: f.name, type: f.dataType, nullable: f.nullable, qualifier: [] })),
         };
       }
@@ -301,7 +301,7 @@ export class Analyzer {
     const t = rel.entry;
     return {
       k: 'scan',
-      source: { kind: 'file', file: { format: t.format, paths: [t.path], options: t.options }, rows: this.host.estimateRows?.(t.format, [t.path]), description: `spark_catalog.${t.database}.${t.name}` },
+      source: { kind: 'file', file: { format: t.format, paths: [t.path], options: t.options }, rows: this.host.estimateRows?.(t.format, [t.path]), ndv: this.host.estimateNdv?.(t.format, [t.path]), description: `spark_catalog.${t.database}.${t.name}` },
       output: t.schema.fields.map((f) => ({ id: newId(), name: f.name, type: f.dataType, nullable: f.nullable, qualifier: ['spark_catalog', t.database, t.name] })),
     };
   }

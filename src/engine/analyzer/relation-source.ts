@@ -14,6 +14,8 @@ export interface AnalyzerHost {
   parseQuery(sql: string): Promise<Plan>;
   /** Row count of the files when known (from Parquet footers read while inferring the schema). */
   estimateRows?(format: string, paths: string[]): number | undefined;
+  /** Distinct-value bounds per column name when known (Parquet footer statistics). */
+  estimateNdv?(format: string, paths: string[]): Record<string, number> | undefined;
   parseExpression(sql: string): Promise<Expr>;
   parseDataType(ddl: string): Promise<import('../plan/data-type.js').DataType>;
 }

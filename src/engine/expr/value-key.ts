@@ -46,6 +46,21 @@ export function rowKey(cols: Vec[], i: number): unknown {
   }
   let s = '';
   for (const c of cols) {
+    // Profile lesson (q05 joins): getValue boxed compact int64/decimal keys as BigInt per row; read them directly.
+    const d = c.data;
+    if ((d instanceof Float64Array || d instanceof Int32Array) && c.type.type !== 'boolean') {
+      if (c.valid !== null && c.valid[i] === 0) s += '\u0000N';
+      else {
+        const x = d[i]!;
+        s += `\u0000${String(x === 0 ? 0 : x)}`;
+      }
+      continue;
+    }
+    if (Array.isArray(d) && c.type.type === 'string') {
+      const k = c.valid !== null && c.valid[i] === 0 ? null : (d[i] as string | null);
+      s += k === null ? '\u0000N' : `\u0000s${k.length}:${k}`;
+      continue;
+    }
     const k = valueKey(c.type, getValue(c, i));
     s += k === null ? '\u0000N' : typeof k === 'string' ? `\u0000s${k.length}:${k}` : `\u0000${String(k)}`;
   }

@@ -97,6 +97,8 @@ async function listWithRoots(paths: string[], roots: string[], format: string): 
 export class Files implements FileReader {
   /** Parquet row counts by the path list they were read for (footers are read by inferSchema). */
   private readonly rowCounts = new Map<string, number>();
+  /** Distinct-value bounds of integer columns (single Parquet file; footer statistics). */
+  private readonly ndvs = new Map<string, Record<string, number>>();
 
   constructor(private readonly allowedRoots: string[]) {}
 
@@ -104,13 +106,19 @@ export class Files implements FileReader {
     return this.rowCounts.get(`${format.toLowerCase()}\0${paths.join('\0')}`);
   }
 
+  estimateNdv(format: string, paths: string[]): Record<string, number> | undefined {
+    return this.ndvs.get(`${format.toLowerCase()}\0${paths.join('\0')}`);
+  }
+
   async inferSchema(format: string, paths: string[], options: Record<string, string>): Promise<StructType> {
     const listed = await listWithRoots(paths, this.allowedRoots, format);
     if (format.toLowerCase() === 'parquet') {
-      const { parquetRowCount } = await import('./parquet.js');
+      const { parquetRowCount, parquetNdv } = await import('./parquet.js');
       let rows = 0;
       for (const l of listed) rows += await parquetRowCount(l.file);
       this.rowCounts.set(`parquet\0${paths.join('\0')}`, rows);
+      const ndv = listed.length === 1 ? parquetNdv(listed[0]!.file) : undefined;
+      if (ndv) this.ndvs.set(`parquet\0${paths.join('\0')}`, ndv);
     }
     const data = await this.inferDataSchema(format, listed.map((l) => l.file), options);
     const parts = new Map<string, (string | null)[]>();

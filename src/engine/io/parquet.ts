@@ -2,7 +2,7 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { stat } from 'node:fs/promises';
 import { SPARK_SCHEMA_KEY, decodeNested } from './file-writer.js';
-import { type Batch, vecFromValues } from '../arrow/vec.js';
+import { type Batch, type Vec, storageOf, vecFromValues } from '../arrow/vec.js';
 import type { DataType, StructType } from '../plan/data-type.js';
 import type { Attr } from '../plan/logical-plan.js';
 import { T } from '../plan/type-utils.js';
@@ -63,7 +63,36 @@ export async function readParquetSchema(file: string): Promise<StructType> {
   return T.struct(root.children.map((c) => ({ name: c.element.name, dataType: typeOf(c), nullable: c.element.repetition_type !== 'REQUIRED' })));
 }
 
-const footerRows = new Map<string, { mtimeMs: number; rows: number }>();
+const footerRows = new Map<string, { mtimeMs: number; rows: number; ndv: Record<string, number> }>();
+
+/** Distinct-value bound per integer column: min(rows, max - min + 1) over the footer's statistics. */
+function integerRanges(md: { row_groups: { columns: { meta_data?: { type?: string; path_in_schema: string[]; statistics?: { min_value?: unknown; max_value?: unknown; min?: unknown; max?: unknown } } }[] }[] }, rows: number): Record<string, number> {
+  const lo = new Map<string, number>();
+  const hi = new Map<string, number>();
+  const bad = new Set<string>();
+  for (const rg of md.row_groups)
+    for (const c of rg.columns) {
+      const m = c.meta_data;
+      if (m === undefined) continue;
+      if (m.path_in_schema.length !== 1) continue;
+      const name = m.path_in_schema[0]!;
+      if (m.type !== 'INT32' && m.type !== 'INT64') {
+        bad.add(name);
+        continue;
+      }
+      const mn = m.statistics?.min_value ?? m.statistics?.min;
+      const mx = m.statistics?.max_value ?? m.statistics?.max;
+      if ((typeof mn !== 'number' && typeof mn !== 'bigint') || (typeof mx !== 'number' && typeof mx !== 'bigint')) {
+        bad.add(name);
+        continue;
+      }
+      lo.set(name, Math.min(lo.get(name) ?? Number.POSITIVE_INFINITY, Number(mn)));
+      hi.set(name, Math.max(hi.get(name) ?? Number.NEGATIVE_INFINITY, Number(mx)));
+    }
+  const out: Record<string, number> = {};
+  for (const [name, l] of lo) if (!bad.has(name)) out[name] = Math.max(1, Math.min(rows, hi.get(name)! - l + 1));
+  return out;
+}
 
 /** Row count from the file's footer (cached per file and modification time). */
 export async function parquetRowCount(file: string): Promise<number> {
@@ -72,8 +101,13 @@ export async function parquetRowCount(file: string): Promise<number> {
   if (hit && hit.mtimeMs === mtimeMs) return hit.rows;
   const md = await parquetMetadataAsync(await asyncBufferFromFile(file));
   const rows = Number(md.num_rows);
-  footerRows.set(file, { mtimeMs, rows });
+  footerRows.set(file, { mtimeMs, rows, ndv: integerRanges(md as never, rows) });
   return rows;
+}
+
+/** Cached distinct-value bounds of a file whose row count was read (see parquetRowCount). */
+export function parquetNdv(file: string): Record<string, number> | undefined {
+  return footerRows.get(file)?.ndv;
 }
 
 /** Keep raw values: µs as bigint, days as number (Date objects would lose microseconds). */
@@ -81,7 +115,8 @@ const PARSERS = {
   timestampFromMilliseconds: (v: bigint) => BigInt(v) * 1000n,
   timestampFromMicroseconds: (v: bigint) => BigInt(v),
   timestampFromNanoseconds: (v: bigint) => BigInt(v) / 1000n,
-  dateFromDays: (v: number) => v,
+  // Also receives raw INT64 values (see rawMetadata): numbers while safe, else the exact bigint.
+  dateFromDays: (v: number | bigint) => (typeof v === 'bigint' ? (v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : v) : v),
 };
 
 function convert(t: DataType, v: unknown): unknown {
@@ -121,16 +156,121 @@ function rescaleText(s: string, scale: number): bigint | null {
   return p ? rescale(p[0], p[1], scale) : null;
 }
 
+/** Little-endian hosts can read int64 values as two int32 halves (no BigInt per value). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+type Part = { rowStart: number; data: ArrayLike<unknown> };
+
+/**
+ * Decodes one column of a row group straight into typed storage (no per-row objects), or returns
+ * undefined when a value needs the general converter (wide int64, unusual source representation).
+ * `raw`: decimal/date columns were read without hyparquet's conversion (unscaled integers / days).
+ */
+function fastColumn(t: DataType, parts: Part[], n: number, rowStart: number, raw: boolean): Vec | undefined {
+  const s = storageOf(t);
+  if (t.type === 'decimal' && !raw) return undefined;
+  if (s !== 'i32' && s !== 'f64' && s !== 'i64' && s !== 'dec' && s !== 'bool' && t.type !== 'string') return undefined;
+  let valid: Uint8Array | null = null;
+  const setNull = (i: number): void => {
+    if (valid === null) valid = new Uint8Array(n).fill(1);
+    valid[i] = 0;
+  };
+  let covered = 0;
+  for (const p of parts) covered += p.data.length;
+  if (covered < n) {
+    // Rows no chunk covered are NULL (same as the general path).
+    valid = new Uint8Array(n);
+    for (const p of parts) valid.fill(1, p.rowStart - rowStart, Math.min(n, p.rowStart - rowStart + p.data.length));
+  }
+  if (t.type === 'string') {
+    const d: unknown[] = new Array(n).fill(null);
+    for (const p of parts) {
+      const off = p.rowStart - rowStart;
+      const src = p.data;
+      const m = Math.min(src.length, n - off);
+      for (let i = 0; i < m; i++) {
+        const x = src[i];
+        if (typeof x === 'string') d[off + i] = x;
+        else if (x === null || x === undefined) setNull(off + i);
+        else d[off + i] = x instanceof Uint8Array ? new TextDecoder().decode(x) : String(x);
+      }
+    }
+    return { type: t, length: n, data: d, valid };
+  }
+  const d = s === 'i32' ? new Int32Array(n) : s === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+  const fround = t.type === 'float';
+  for (const p of parts) {
+    const off = p.rowStart - rowStart;
+    const src = p.data;
+    const m = Math.min(src.length, n - off);
+    if (src instanceof BigInt64Array) {
+      if (s !== 'i64' && s !== 'dec') return undefined;
+      if (!LITTLE_ENDIAN) return undefined;
+      const halves = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+      for (let i = 0; i < m; i++) {
+        const hi = halves[2 * i + 1]!;
+        // |v| < 2^53 exactly when the high word is within ±2^21 (keep the compact representation).
+        if (hi >= 2097152 || hi < -2097151) return undefined;
+        d[off + i] = hi * 4294967296 + (halves[2 * i]! >>> 0);
+      }
+    } else if (src instanceof Int32Array || src instanceof Float64Array || src instanceof Float32Array) {
+      if (s === 'bool') return undefined;
+      if (fround && !(src instanceof Float32Array)) for (let i = 0; i < m; i++) d[off + i] = Math.fround(src[i]!);
+      else for (let i = 0; i < m; i++) d[off + i] = src[i]!;
+    } else {
+      for (let i = 0; i < m; i++) {
+        const x = src[i];
+        if (x === null || x === undefined) setNull(off + i);
+        else if (typeof x === 'number') {
+          if (s === 'bool' || ((s === 'i64' || s === 'dec') && !Number.isSafeInteger(x))) return undefined;
+          d[off + i] = fround ? Math.fround(x) : x;
+        } else if (typeof x === 'bigint') {
+          if ((s !== 'i64' && s !== 'dec') || x > 9007199254740991n || x < -9007199254740991n) return undefined;
+          d[off + i] = Number(x);
+        } else if (typeof x === 'boolean' && s === 'bool') d[off + i] = x ? 1 : 0;
+        else return undefined;
+      }
+    }
+  }
+  return { type: t, length: n, data: d, valid };
+}
+
+/**
+ * Metadata whose INT32/INT64 DECIMAL (same scale as wanted) and DATE columns carry no annotation, so
+ * hyparquet hands back the raw typed arrays instead of converting each value through a float / Array.
+ */
+function rawMetadata<M extends { schema: SchemaNode['element'][] }>(md: M, output: Attr[]): { md: M; raw: Set<string> } {
+  const raw = new Set<string>();
+  const byName = new Map(output.map((a) => [a.name, a.type]));
+  const schema = md.schema.map((e) => {
+    const t = byName.get(e.name);
+    if (!t || (e.type !== 'INT32' && e.type !== 'INT64')) return e;
+    const isDec = e.logical_type?.type === 'DECIMAL' || e.converted_type === 'DECIMAL';
+    const isDate = e.logical_type?.type === 'DATE' || e.converted_type === 'DATE';
+    const plainLong = e.type === 'INT64' && !e.converted_type && !e.logical_type && t.type === 'long';
+    if (isDec && t.type === 'decimal' && (e.logical_type?.scale ?? e.scale ?? 0) === t.scale) raw.add(e.name);
+    else if (isDate && t.type === 'date' && e.type === 'INT32') raw.add(e.name);
+    else if (!plainLong) return e;
+    const { converted_type: _c, logical_type: _l, ...rest } = e;
+    // Profile lesson: dictionary-encoded INT64 pages boxed one BigInt per row (GC); tagging the column
+    // DATE makes hyparquet map the (small) dictionary through `dateFromDays`, which yields numbers.
+    return e.type === 'INT64' ? { ...rest, converted_type: 'DATE' } : rest;
+  });
+  return { md: { ...md, schema }, raw };
+}
+
 /** Streams a Parquet file one row group at a time, reading only the requested columns. */
 export async function* readParquet(file: string, output: Attr[]): AsyncIterable<Batch> {
   const buf = await asyncBufferFromFile(file);
-  const md = await parquetMetadataAsync(buf);
-  const present = new Set((parquetSchema(md) as unknown as SchemaNode).children.map((c) => c.element.name));
+  const md0 = await parquetMetadataAsync(buf);
+  const present = new Set((parquetSchema(md0) as unknown as SchemaNode).children.map((c) => c.element.name));
   const wanted = output.filter((a) => present.has(a.name)).map((a) => a.name);
+  // Profile lesson (q01/q06): per-value convert() + BigInt boxing + vecFromValues dominated scans; decode columnar.
+  const { md, raw } = rawMetadata(md0 as unknown as { schema: SchemaNode['element'][] }, output) as unknown as { md: typeof md0; raw: Set<string> };
   let rowStart = 0;
   for (const rg of md.row_groups) {
     const n = Number(rg.num_rows);
-    const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
+    const chunks = new Map<string, Part[]>();
     if (wanted.length > 0) {
       await parquetRead({
         file: buf,
@@ -148,15 +288,25 @@ export async function* readParquet(file: string, output: Attr[]): AsyncIterable<
     }
     const cols = output.map((a) => {
       const parts = (chunks.get(a.name) ?? []).sort((x, y) => x.rowStart - y.rowStart);
+      const isRaw = raw.has(a.name);
+      const fast = fastColumn(a.type, parts, n, rowStart, isRaw);
+      if (fast) return fast;
       const vals = new Array<unknown>(n).fill(null);
       for (const p of parts) {
         const off = p.rowStart - rowStart;
         const d = p.data;
-        for (let i = 0; i < d.length && off + i < n; i++) vals[off + i] = convert(a.type, d[i]);
+        for (let i = 0; i < d.length && off + i < n; i++) vals[off + i] = isRaw ? convertRaw(a.type, d[i]) : convert(a.type, d[i]);
       }
       return vecFromValues(a.type, vals);
     });
     rowStart += n;
     yield { cols, length: n };
   }
+}
+
+/** Values of an unannotated (raw) decimal/date column: unscaled integers / days. */
+function convertRaw(t: DataType, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (t.type === 'decimal') return typeof v === 'bigint' ? v : BigInt(v as number);
+  return Number(v);
 }

@@ -69,6 +69,8 @@ export interface ScanSource {
   file?: { format: string; paths: string[]; options: Record<string, string> };
   /** Row count when known before reading (Parquet footers); used by join reordering. */
   rows?: number;
+  /** Distinct-value bounds per column name (Parquet footer min/max); used by join reordering. */
+  ndv?: Record<string, number> | undefined;
   /** Description for EXPLAIN. */
   description: string;
 }

@@ -31,6 +31,7 @@ export interface SessionDeps {
   files: FileReader & {
     inferSchema(format: string, paths: string[], options: Record<string, string>): Promise<StructType>;
     estimateRows?(format: string, paths: string[]): number | undefined;
+    estimateNdv?(format: string, paths: string[]): Record<string, number> | undefined;
   };
   write?: (s: EngineSessionImpl, req: WriteRequest) => Promise<void>;
   runStatement?: (s: EngineSessionImpl, st: Statement) => Promise<MaterializedResult | undefined>;
@@ -70,6 +71,7 @@ export class EngineSessionImpl implements EngineSession {
         return this.deps.files.inferSchema(format, paths, options);
       },
       estimateRows: (format, paths) => this.deps.files.estimateRows?.(format, paths),
+      estimateNdv: (format, paths) => this.deps.files.estimateNdv?.(format, paths),
       parseQuery: async (sql) => {
         const st = (await sqlFront()).parseStatement(sql);
         if (st.kind !== 'query') throw unsupported('a command inside a query relation');
