@@ -57,6 +57,8 @@ export interface GatewayOptions {
   policy?: ExecutionPolicy;
   /** Results held back before streaming starts; retries are invisible below it. @default 64 MiB */
   holdBackBytes?: number;
+  /** Sessions idle this long (no call, nothing running) are forgotten; the driver evicts its side too. @default 1 h */
+  sessionIdleMs?: number;
   /** How long a query waits for a driver of its version to come (back) up. @default 15 s */
   placementTimeoutMs?: number;
   /** Called once per new session with its identity (the store records it off the hot path). */
@@ -97,8 +99,13 @@ export class Gateway {
   private readonly server = new Server(grpcChannelOptions);
   private readonly policy: ExecutionPolicy;
 
+  private readonly idleTimer: NodeJS.Timeout;
+
   constructor(private readonly opts: GatewayOptions) {
     this.policy = opts.policy ?? noRetryPolicy;
+    // Clients that vanish without ReleaseSession must not hold gateway memory forever.
+    this.idleTimer = setInterval(() => this.evictIdle(Date.now(), opts.sessionIdleMs ?? 60 * 60_000), 60_000);
+    this.idleTimer.unref();
     this.server.addService(sparkConnectServiceDefinition, {
       ExecutePlan: (call: ServerWritableStream<Wire<ExecutePlanRequest>, Outgoing<never>>) => this.executePlan(call),
       ReattachExecute: (call: ServerWritableStream<Wire<ReattachExecuteRequest>, Outgoing<never>>) => this.reattach(call),
@@ -125,7 +132,18 @@ export class Gateway {
     );
   }
 
+  private evictIdle(now: number, idleMs: number): void {
+    for (const s of [...this.sessions.all()]) {
+      const busy = [...s.operations.values()].some((o) => !o.buffer.done);
+      if (busy || now - s.lastUsedAt < idleMs) continue;
+      this.sessions.remove(s, true);
+      if (s.driver) s.driver.sessions--;
+      this.opts.onSessionEnd?.(s);
+    }
+  }
+
   async shutdown(graceMs: number): Promise<void> {
+    clearInterval(this.idleTimer);
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         this.server.forceShutdown();
