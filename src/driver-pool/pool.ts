@@ -45,13 +45,16 @@ export interface DriverPoolOptions {
   log: Logger;
   healthIntervalMs?: number;
   startTimeoutMs?: number;
+  /** A driver answering no health probe for this long is restarted. @default 30 s */
+  unhealthyAfterMs?: number;
   memoryLimitMb?: number;
 }
 
 interface Slot {
   handle: DriverHandle;
   child?: ChildProcess;
-  healthFailures: number;
+  /** Last time the driver answered a probe (or started). */
+  lastHealthyAt: number;
   stopping: boolean;
 }
 
@@ -163,7 +166,7 @@ export class DriverPool extends EventEmitter {
         startedAt: Date.now(),
         restarts: existing ? existing.handle.restarts + 1 : 0,
       };
-      this.slots.set(id, { handle, healthFailures: 0, stopping: false });
+      this.slots.set(id, { handle, lastHealthyAt: Date.now(), stopping: false });
       return;
     }
     const args = [
@@ -197,7 +200,7 @@ export class DriverPool extends EventEmitter {
       restarts: existing ? existing.handle.restarts + 1 : 0,
       ...(child.pid !== undefined ? { pid: child.pid } : {}),
     };
-    const s: Slot = { handle, child, healthFailures: 0, stopping: false };
+    const s: Slot = { handle, child, lastHealthyAt: Date.now(), stopping: false };
     // A rolling replacement keeps the old process serving until this one is ready.
     if (!opts.keepOld) {
       this.slots.set(id, s);
@@ -289,18 +292,34 @@ export class DriverPool extends EventEmitter {
     for (const s of mine) this.slots.delete(s.handle.id);
   }
 
-  /** A cheap real RPC per driver; three failures in a row → the process is killed and restarted. */
+  /**
+   * A cheap real RPC per driver. A driver that has answered none for `unhealthyAfterMs` is killed and
+   * restarted. The window is long on purpose: a busy driver answers late (the engine yields to the
+   * event loop between batches, but a large sort or join build can hold it for seconds), and killing
+   * it would fail every query it runs.
+   */
+  private checking = false;
   private async healthCheck(): Promise<void> {
-    for (const s of this.slots.values()) {
-      const h = s.handle;
-      if (h.state !== 'ready') continue;
-      const ok = await probe(h.client);
-      s.healthFailures = ok ? 0 : s.healthFailures + 1;
-      if (s.healthFailures >= 3) {
-        this.opts.log.warn({ driver: h.id }, 'driver failed health checks; killing it');
-        s.healthFailures = 0;
-        if (s.child) s.child.kill('SIGKILL');
-      }
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await Promise.all(
+        [...this.slots.values()].map(async (s) => {
+          const h = s.handle;
+          if (h.state !== 'ready') return;
+          if (await probe(h.client)) {
+            s.lastHealthyAt = Date.now();
+            return;
+          }
+          if (Date.now() - s.lastHealthyAt > (this.opts.unhealthyAfterMs ?? 30_000)) {
+            this.opts.log.warn({ driver: h.id }, 'driver failed health checks; killing it');
+            s.lastHealthyAt = Date.now();
+            s.child?.kill('SIGKILL');
+          }
+        }),
+      );
+    } finally {
+      this.checking = false;
     }
   }
 }

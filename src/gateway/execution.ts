@@ -47,6 +47,8 @@ export interface FailureContext {
   request: ExecutePlanRequest;
   error: ReceivedError;
   transient: boolean;
+  /** Another ready process of `version` exists besides the one that failed. */
+  otherProcess: boolean;
   version: string;
   attempt: number;
   /** Attempts made so far, in order. */
@@ -67,6 +69,8 @@ export interface ExecutionDeps {
   /** Places the session on a ready driver of its version (replaying its setup when needed). */
   place(session: GatewaySession, avoid?: DriverHandle): Promise<DriverHandle>;
   policy: ExecutionPolicy;
+  /** Whether a ready process of `version` other than `driverId` exists (a transient retry needs one). */
+  otherProcess(version: string, driverId: string): boolean;
   /** Responses held back before streaming starts (a retry is invisible only below it). */
   holdBackBytes: number;
   /**
@@ -150,6 +154,7 @@ export class GatewayExecution {
           request: this.wire.msg,
           error: rec.error,
           transient: isTransient(rec.error),
+          otherProcess: this.deps.otherProcess(rec.version, rec.driverId),
           version: rec.version,
           attempt,
           history: this.history,
@@ -172,6 +177,7 @@ export class GatewayExecution {
         request: this.wire.msg,
         error,
         transient: isTransient(error),
+        otherProcess: this.deps.otherProcess(rec.version, rec.driverId),
         version: rec.version,
         attempt,
         history: this.history,

@@ -318,6 +318,7 @@ export class Gateway {
       }
       const exec = new GatewayExecution(s, call.request, operationId, {
         place: (sess, avoid) => this.place(sess, avoid),
+        otherProcess: (version, driverId) => this.opts.pool.ready(version).some((d) => d.id !== driverId),
         policy: this.policy,
         holdBackBytes: this.opts.holdBackBytes ?? 64 * 1024 * 1024,
         ...(this.opts.onCapture ? { onSuccess: (rec, responses) => this.capture(rec, responses) } : {}),

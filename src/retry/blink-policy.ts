@@ -103,6 +103,7 @@ export class BlinkTwicePolicy implements ExecutionPolicy {
     }
     return decideRetry({
       transient: f.transient,
+      otherProcess: f.otherProcess,
       kind: f.error.kind,
       hasWrite: planHasWrite(f.request.plan),
       failedVersion: f.version,

@@ -4,6 +4,7 @@ import { decideRetry, type RetryInput } from './decide.js';
 
 const input = fc.record<RetryInput>({
   transient: fc.boolean(),
+  otherProcess: fc.boolean(),
   kind: fc.constantFrom(undefined, 'user', 'unsupported', 'internal', 'resources-exhausted', 'unavailable', 'auth', 'session'),
   hasWrite: fc.boolean(),
   failedVersion: fc.constantFrom('1.0', '2.0', '2.1'),
@@ -22,7 +23,7 @@ describe('decideRetry', () => {
       fc.property(input, (i) => {
         const d = decideRetry(i);
         if (d.action !== 'retry-transient') return true;
-        return i.transient && !i.hasWrite && i.transientRetries === 0;
+        return i.transient && i.otherProcess && !i.hasWrite && i.transientRetries === 0;
       }),
     );
   });
@@ -49,7 +50,7 @@ describe('decideRetry', () => {
 
   it('a workload whose only version is the failing one gets its own error', () => {
     expect(
-      decideRetry({ transient: false, kind: 'user', hasWrite: false, failedVersion: '2.0', lastGoodVersion: '2.0', transientRetries: 0, blinked: false }),
+      decideRetry({ transient: false, otherProcess: true, kind: 'user', hasWrite: false, failedVersion: '2.0', lastGoodVersion: '2.0', transientRetries: 0, blinked: false }),
     ).toEqual({ action: 'fail' });
   });
 });

@@ -3,7 +3,8 @@
  *
  * | failure                                | side effects | last good M      | decision                 |
  * |----------------------------------------|--------------|------------------|--------------------------|
- * | transient (driver lost, UNAVAILABLE…)  | none         | —                | retry once on N, another process |
+ * | transient (driver lost, UNAVAILABLE…)  | none         | —                | retry once on another process of N |
+ * | transient, N has no other process      | —            | —                | fail: UNAVAILABLE to the client |
  * | transient                              | write        | —                | fail: the write may have committed |
  * | deterministic (the query's own error)  | any          | M ≠ N, not tried | re-run on M              |
  * | deterministic                          | any          | none, or = N     | fail                     |
@@ -14,6 +15,8 @@
  */
 export interface RetryInput {
   transient: boolean;
+  /** Whether another ready process of the failed version exists to retry a transient failure on. */
+  otherProcess: boolean;
   /** `auth` and `session` errors are the caller's, never retried. */
   kind: string | undefined;
   hasWrite: boolean;
@@ -29,7 +32,7 @@ export type RetryOutcome = { action: 'fail' } | { action: 'retry-transient' } | 
 export function decideRetry(i: RetryInput): RetryOutcome {
   if (i.kind === 'auth' || i.kind === 'session') return { action: 'fail' };
   if (i.transient) {
-    if (i.hasWrite || i.transientRetries >= 1) return { action: 'fail' };
+    if (i.hasWrite || i.transientRetries >= 1 || !i.otherProcess) return { action: 'fail' };
     return { action: 'retry-transient' };
   }
   if (i.blinked || i.lastGoodVersion === undefined || i.lastGoodVersion === i.failedVersion) return { action: 'fail' };

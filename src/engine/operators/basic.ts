@@ -3,7 +3,7 @@ import type { DataType } from '../plan/data-type.js';
 import type { Attr, NamedExpr, RExpr, ScanSource } from '../plan/logical-plan.js';
 import { type Batch, sliceBatch, takeBatch } from '../arrow/vec.js';
 import { bindIndex, compile, selection } from '../expr/compile.js';
-import { type ExecContext, type Stream, checkAbort } from './exec-context.js';
+import { checkAbort, type ExecContext, type Stream, yieldIfDue } from './exec-context.js';
 
 export async function* scan(source: ScanSource, output: Attr[], x: ExecContext): Stream {
   switch (source.kind) {
@@ -13,6 +13,7 @@ export async function* scan(source: ScanSource, output: Attr[], x: ExecContext):
       const total = Number(count);
       const safe = [start, end, start + step * count].every((v) => v <= 9007199254740991n && v >= -9007199254740991n);
       for (let off = 0; off < total; off += x.batchSize) {
+        await yieldIfDue();
         checkAbort(x);
         const n = Math.min(x.batchSize, total - off);
         if (safe) {
@@ -30,10 +31,16 @@ export async function* scan(source: ScanSource, output: Attr[], x: ExecContext):
       return;
     }
     case 'file':
-      yield* x.files.read(source.file!.format, source.file!.paths, source.file!.options, output);
+      for await (const b of x.files.read(source.file!.format, source.file!.paths, source.file!.options, output)) {
+        await yieldIfDue();
+        checkAbort(x);
+        yield b;
+      }
       return;
     default:
       for (const b of source.batches ?? []) {
+        await yieldIfDue();
+        checkAbort(x);
         if (b.length <= x.batchSize) {
           yield b;
           continue;

@@ -37,6 +37,22 @@ export interface ExecContext {
   signal?: AbortSignal;
 }
 
+/** Longest stretch of computation between two turns of the event loop. */
+const YIELD_EVERY_MS = 25;
+let lastYieldAt = performance.now();
+
+/**
+ * Gives the event loop a turn when the query has computed for a while. Leaf operators call it once
+ * per batch: every pull bottoms out in a leaf, so the whole pipeline yields, and the process keeps
+ * answering health probes, interrupts and other sessions during a long query.
+ */
+export async function yieldIfDue(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYieldAt < YIELD_EVERY_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYieldAt = performance.now();
+}
+
 export function checkAbort(x: ExecContext): void {
   if (x.signal?.aborted) {
     throw new PerennialError('OPERATION_CANCELED', '[OPERATION_CANCELED] Operation has been canceled. SQLSTATE: HY008', { kind: 'user' });
