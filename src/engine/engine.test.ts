@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeProfile } from './api.js';
 import { createEngine } from './index.js';
@@ -8,7 +10,7 @@ import { alias, cast, col, distinctFn, fn, groupBy, lit, oneRow, range, select, 
 const base: RuntimeProfile = { ansiEnabled: true, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false };
 
 function session(p: Partial<RuntimeProfile> = {}) {
-  return createEngine({ profile: { ...base, ...p }, warehouseDir: '/tmp/perennial-test-wh', allowedRoots: ['/tmp'] }).newSession();
+  return createEngine({ profile: { ...base, ...p }, warehouseDir: join(tmpdir(), 'perennial-test-wh'), allowedRoots: [tmpdir()] }).newSession();
 }
 
 async function rows(s: ReturnType<typeof session>, plan: Plan): Promise<unknown[][]> {

@@ -1,7 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './index.js';
 
-const s = () => createEngine({ profile: { ansiEnabled: true, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false }, warehouseDir: '/tmp/perennial-wh', allowedRoots: ['/tmp'] }).newSession();
+const s = () => createEngine({ profile: { ansiEnabled: true, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false }, warehouseDir: join(tmpdir(), 'perennial-wh'), allowedRoots: [tmpdir()] }).newSession();
 
 async function q(sess: ReturnType<typeof s>, text: string): Promise<{ names: string[]; rows: unknown[][] }> {
   const o = await sess.sql(text);

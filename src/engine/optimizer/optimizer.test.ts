@@ -1,10 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineSession } from '../api.js';
 import { createEngine } from '../index.js';
 import { compactDecimalArith } from '../expr/arithmetic.js';
 
 function session(): EngineSession {
-  return createEngine({ profile: { ansiEnabled: true, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false }, warehouseDir: '/tmp/perennial-opt-wh', allowedRoots: ['/tmp'] }).newSession();
+  return createEngine({ profile: { ansiEnabled: true, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false }, warehouseDir: join(tmpdir(), 'perennial-opt-wh'), allowedRoots: [tmpdir()] }).newSession();
 }
 
 async function run(s: EngineSession, sql: string): Promise<unknown[][]> {
