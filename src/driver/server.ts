@@ -8,7 +8,6 @@ import {
   Metadata as GrpcMetadata,
   type Metadata,
   Server,
-  ServerCredentials,
   type ServerReadableStream,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -41,11 +40,13 @@ import {
   ReleaseExecuteResponseSchema,
   type ReleaseSessionRequest,
   ReleaseSessionResponseSchema,
+  listenInsecure,
+  shutdownGracefully,
   sparkConnectServiceDefinition,
   toGrpcStatus,
   type Wire,
 } from '../protocol/index.js';
-import type { OperationBuffer } from '../results/index.js';
+import { type OperationBuffer, streamToCall } from '../results/index.js';
 import { startExecution, translatePlan } from './execute-plan.js';
 import { type DriverSession, DriverSessions } from './session-state.js';
 import { dataTypeToProto } from './translate/data-type.js';
@@ -94,26 +95,13 @@ export class DriverServer {
   }
 
   listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(err) : resolve(bound),
-      ),
-    );
+    return listenInsecure(this.server, host, port);
   }
 
   /** Stops accepting calls, lets running ones finish up to `graceMs`, then forces. */
   async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.evictTimer);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, graceMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    await shutdownGracefully(this.server, graceMs);
   }
 
   private session(sessionId: string, userId: string | undefined, md: Metadata): DriverSession {
@@ -192,20 +180,15 @@ export class DriverServer {
     session: DriverSession,
     releaseOnComplete = false,
   ): Promise<void> {
-    let cancelled = false;
-    call.on('cancelled', () => {
-      cancelled = true;
-    });
     try {
-      for await (const r of buffer.read(after)) {
-        if (cancelled) return;
-        if (!call.write(r.bytes as never)) await new Promise<void>((res) => call.once('drain', () => res()));
-      }
-      const trailers = new GrpcMetadata();
-      trailers.set(SESSION_STATE_TRAILER, session.operations.get(buffer.operationId)?.effect ?? 'none');
-      call.end(trailers);
-    } catch (err) {
-      if (!cancelled) call.emit('error', this.fail(err, session));
+      await streamToCall(call, buffer, after, {
+        toStatus: (err) => this.fail(err, session),
+        trailers: () => {
+          const trailers = new GrpcMetadata();
+          trailers.set(SESSION_STATE_TRAILER, session.operations.get(buffer.operationId)?.effect ?? 'none');
+          return trailers;
+        },
+      });
     } finally {
       // The gateway keeps its own copy for reattach; holding a second one here would double memory.
       if (releaseOnComplete) session.operations.delete(buffer.operationId);

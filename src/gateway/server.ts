@@ -9,7 +9,6 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import {
   type Metadata,
   Server,
-  ServerCredentials,
   type ServerReadableStream,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -38,10 +37,12 @@ import {
   type ReleaseSessionRequest,
   ReleaseSessionRequestSchema,
   ReleaseSessionResponseSchema,
+  listenInsecure,
+  shutdownGracefully,
   sparkConnectServiceDefinition,
   type Wire,
 } from '../protocol/index.js';
-import type { OperationBuffer } from '../results/index.js';
+import { type OperationBuffer, streamToCall } from '../results/index.js';
 import type { Router } from '../router/index.js';
 import { type AttemptRecord, type ExecutionPolicy, GatewayExecution, noRetryPolicy } from './execution.js';
 import { ForwardedStatus, statusOf } from './forwarded-status.js';
@@ -125,11 +126,7 @@ export class Gateway {
   }
 
   listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(err) : resolve(bound),
-      ),
-    );
+    return listenInsecure(this.server, host, port);
   }
 
   private evictIdle(now: number, idleMs: number): void {
@@ -144,16 +141,7 @@ export class Gateway {
 
   async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.idleTimer);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, graceMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    await shutdownGracefully(this.server, graceMs);
   }
 
   // ---------------------------------------------------------------- sessions and placement
@@ -368,26 +356,13 @@ export class Gateway {
     }
   }
 
-  private async pump(
+  private pump(
     call: ServerWritableStream<unknown, Outgoing<never>>,
     buffer: OperationBuffer,
     after: string | undefined,
     onFailure?: () => void,
   ): Promise<void> {
-    let cancelled = false;
-    call.on('cancelled', () => {
-      cancelled = true;
-    });
-    try {
-      for await (const r of buffer.read(after)) {
-        if (cancelled) return;
-        if (!call.write(r.bytes as never)) await new Promise<void>((res) => call.once('drain', () => res()));
-      }
-      call.end();
-    } catch (err) {
-      onFailure?.();
-      if (!cancelled) call.emit('error', errorStatus(err));
-    }
+    return streamToCall(call, buffer, after, { toStatus: errorStatus, ...(onFailure ? { onFailure } : {}) });
   }
 
   private releaseExecute(s: GatewaySession, req: ReleaseExecuteRequest) {

@@ -13,3 +13,4 @@ export {
   sparkConnectServiceDefinition,
   type Wire,
 } from './service.js';
+export { listenInsecure, shutdownGracefully } from './grpc-server.js';

@@ -1,8 +1,10 @@
 /** Expression helpers shared by optimizer rules: conjunct splitting, reference sets, rewriting. */
-import { type LPlan, type RExpr, childrenOf } from '../plan/logical-plan.js';
+import { childrenOf, exprChildren, type LPlan, nodeExprs, type RExpr } from '../plan/logical-plan.js';
 import { conjuncts, refIds } from '../operators/join.js';
 
 export { conjuncts, refIds };
+/** Plan-level helpers live with the plan; re-exported under the names the rules use. */
+export { exprChildren as children, nodeExprs };
 
 const BOOL = { type: 'boolean' } as const;
 
@@ -18,28 +20,6 @@ export function or(es: RExpr[]): RExpr {
 export function disjuncts(e: RExpr): RExpr[] {
   if (e.k === 'call' && e.fn === 'or') return [...disjuncts(e.args[0]!), ...disjuncts(e.args[1]!)];
   return [e];
-}
-
-/** Direct sub-expressions (not descending into subquery plans). */
-export function children(e: RExpr): RExpr[] {
-  switch (e.k) {
-    case 'call':
-      return e.args;
-    case 'cast':
-      return [e.child];
-    case 'case':
-      return [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.else ? [e.else] : [])];
-    case 'agg':
-      return [...e.args, ...(e.filter ? [e.filter] : [])];
-    case 'win':
-      return [e.fn, ...e.partitionBy, ...e.orderBy.map((o) => o.expr)];
-    case 'inSubquery':
-      return e.values;
-    case 'lambda':
-      return [e.body];
-    default:
-      return [];
-  }
 }
 
 /** Bottom-up rewrite of an expression tree (subquery plans are left as they are). */
@@ -74,7 +54,7 @@ export function mapExpr(e: RExpr, f: (x: RExpr) => RExpr): RExpr {
 }
 
 export function anyExpr(e: RExpr, p: (x: RExpr) => boolean): boolean {
-  return p(e) || children(e).some((c) => anyExpr(c, p));
+  return p(e) || exprChildren(e).some((c) => anyExpr(c, p));
 }
 
 export const isSubquery = (e: RExpr): e is Extract<RExpr, { k: 'scalarSubquery' | 'exists' | 'inSubquery' }> =>
@@ -85,27 +65,6 @@ const NONDETERMINISTIC = new Set(['rand', 'randn', 'random', 'uuid', 'shuffle', 
 /** Deterministic, no aggregates/windows/outer references: safe to move between operators. */
 export function movable(e: RExpr): boolean {
   return !anyExpr(e, (x) => x.k === 'agg' || x.k === 'win' || x.k === 'outer' || x.k === 'groupingId' || (x.k === 'call' && NONDETERMINISTIC.has(x.fn)) || (isSubquery(x) && planHasOuter(x.plan)));
-}
-
-/** Expressions held by one plan node. */
-export function nodeExprs(p: LPlan): RExpr[] {
-  switch (p.k) {
-    case 'filter':
-      return [p.cond];
-    case 'project':
-    case 'window':
-      return p.exprs.map((e) => e.expr);
-    case 'aggregate':
-      return [...p.groups.map((g) => g.expr), ...p.aggs.map((a) => a.expr)];
-    case 'sort':
-      return p.order.map((o) => o.expr);
-    case 'join':
-      return p.cond ? [p.cond] : [];
-    case 'generate':
-      return [p.generator];
-    default:
-      return [];
-  }
 }
 
 /** Rewrites every expression held by one node with `f` (top-level expressions). */

@@ -3,7 +3,7 @@
  * subqueries are computed first and their values handed to expression kernels.
  */
 import { unsupported } from '../../core/errors.js';
-import { type LPlan, type RExpr, childrenOf, outputOf } from '../plan/logical-plan.js';
+import { childrenOf, exprChildren, type LPlan, nodeExprs, outputOf, type RExpr } from '../plan/logical-plan.js';
 import { getValue } from '../arrow/vec.js';
 import { hashAggregate, distinct } from '../operators/aggregate.js';
 import { collect, filter, limit, project, sample, scan, union } from '../operators/basic.js';
@@ -54,57 +54,15 @@ export function executePlan(p: LPlan, x: ExecContext): Stream {
   }
 }
 
-/** Expressions of one plan node (not its children). */
-export function nodeExprs(p: LPlan): RExpr[] {
-  switch (p.k) {
-    case 'filter':
-      return [p.cond];
-    case 'project':
-    case 'window':
-      return p.exprs.map((e) => e.expr);
-    case 'aggregate':
-      return [...p.groups.map((g) => g.expr), ...p.aggs.map((a) => a.expr)];
-    case 'sort':
-      return p.order.map((o) => o.expr);
-    case 'join':
-      return p.cond ? [p.cond] : [];
-    case 'generate':
-      return [p.generator];
-    default:
-      return [];
-  }
-}
-
-function subExprs(e: RExpr): RExpr[] {
-  switch (e.k) {
-    case 'call':
-      return e.args;
-    case 'cast':
-      return [e.child];
-    case 'case':
-      return [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.else ? [e.else] : [])];
-    case 'agg':
-      return [...e.args, ...(e.filter ? [e.filter] : [])];
-    case 'win':
-      return [e.fn, ...e.partitionBy, ...e.orderBy.map((o) => o.expr)];
-    case 'inSubquery':
-      return e.values;
-    case 'lambda':
-      return [e.body];
-    default:
-      return [];
-  }
-}
-
 function hasOuterRef(p: LPlan): boolean {
-  const inExpr = (e: RExpr): boolean => e.k === 'outer' || subExprs(e).some(inExpr);
+  const inExpr = (e: RExpr): boolean => e.k === 'outer' || exprChildren(e).some(inExpr);
   return nodeExprs(p).some(inExpr) || childrenOf(p).some(hasOuterRef);
 }
 
 /** Computes every uncorrelated subquery in the plan; results go to `x.env.subqueries`. */
 export async function prepareSubqueries(p: LPlan, x: ExecContext): Promise<void> {
   const visit = async (e: RExpr): Promise<void> => {
-    for (const c of subExprs(e)) await visit(c);
+    for (const c of exprChildren(e)) await visit(c);
     if (e.k !== 'scalarSubquery' && e.k !== 'exists' && e.k !== 'inSubquery') return;
     if (x.env.subqueries.has(e)) return;
     if (hasOuterRef(e.plan)) throw unsupported('correlated subqueries');

@@ -170,3 +170,46 @@ export function withChildren(p: LPlan, cs: LPlan[]): LPlan {
       return { ...p, input: cs[0]! } as LPlan;
   }
 }
+
+/** Expressions of one plan node (not its children). */
+export function nodeExprs(p: LPlan): RExpr[] {
+  switch (p.k) {
+    case 'filter':
+      return [p.cond];
+    case 'project':
+    case 'window':
+      return p.exprs.map((e) => e.expr);
+    case 'aggregate':
+      return [...p.groups.map((g) => g.expr), ...p.aggs.map((a) => a.expr)];
+    case 'sort':
+      return p.order.map((o) => o.expr);
+    case 'join':
+      return p.cond ? [p.cond] : [];
+    case 'generate':
+      return [p.generator];
+    default:
+      return [];
+  }
+}
+
+/** Direct sub-expressions (not descending into subquery plans). */
+export function exprChildren(e: RExpr): RExpr[] {
+  switch (e.k) {
+    case 'call':
+      return e.args;
+    case 'cast':
+      return [e.child];
+    case 'case':
+      return [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.else ? [e.else] : [])];
+    case 'agg':
+      return [...e.args, ...(e.filter ? [e.filter] : [])];
+    case 'win':
+      return [e.fn, ...e.partitionBy, ...e.orderBy.map((o) => o.expr)];
+    case 'inSubquery':
+      return e.values;
+    case 'lambda':
+      return [e.body];
+    default:
+      return [];
+  }
+}
