@@ -11,7 +11,7 @@
 import { clone, create } from '@bufbuild/protobuf';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { type Expression, ExpressionSchema, type Relation, RelationSchema } from '../protocol/index.js';
-import { countOperators, type RelPath, relationChildren, replaceAt, skipQuoted, walkRelations } from './plan-tree.js';
+import { countOperators, type RelPath, relationChildren, replaceAt, type SqlToken, sqlTokens, walkRelations } from './plan-tree.js';
 
 export type Oracle = (candidate: Relation) => Promise<boolean>;
 
@@ -173,51 +173,12 @@ function andAll(es: Expression[]): Expression {
 
 // ---------------------------------------------------------------- SQL text
 
-interface Tok {
-  text: string;
-  start: number;
-  end: number;
-  depth: number;
-}
-
-function tokens(sql: string): Tok[] {
-  const out: Tok[] = [];
-  let depth = 0;
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i] as string;
-    if (c === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const e = sql.indexOf('*/', i + 2);
-      i = e < 0 ? sql.length : e + 2;
-    } else if (c === "'" || c === '"' || c === '`') {
-      i = skipQuoted(sql, i);
-    } else if (c === '(') {
-      depth++;
-      i++;
-    } else if (c === ')') {
-      depth--;
-      i++;
-    } else if (c === ',' || c === ';') {
-      out.push({ text: c, start: i, end: i + 1, depth });
-      i++;
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i;
-      while (j < sql.length && /[A-Za-z0-9_]/.test(sql[j] as string)) j++;
-      out.push({ text: sql.slice(i, j).toUpperCase(), start: i, end: j, depth });
-      i = j;
-    } else i++;
-  }
-  return out;
-}
-
 const CLAUSE_STARTS = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'QUALIFY', 'OFFSET']);
 
 /** Smaller versions of a single-SELECT query's text (outer query only). */
 export function sqlReductions(query: string): string[] {
   const sql = query.replace(/;\s*$/, '');
-  const toks = tokens(sql).filter((t) => t.depth === 0);
+  const toks = sqlTokens(sql).filter((t) => t.depth === 0);
   const words = toks.map((t) => t.text);
   if (words.includes('UNION') || words.includes('INTERSECT') || words.includes('EXCEPT')) return [];
   const sel = toks.findIndex((t) => t.text === 'SELECT');
@@ -225,21 +186,21 @@ export function sqlReductions(query: string): string[] {
   const clauseAt = (name: string) => toks.findIndex((t, i) => i > sel && t.text === name);
   const nextClause = (from: number) => {
     const j = toks.findIndex((t, i) => i > from && CLAUSE_STARTS.has(t.text));
-    return j < 0 ? sql.length : (toks[j] as Tok).start;
+    return j < 0 ? sql.length : (toks[j] as SqlToken).start;
   };
   const out: string[] = [];
   const cut = (a: number, b: number) => `${sql.slice(0, a)}${sql.slice(b)}`.replace(/\s+$/, '');
   // Whole clauses.
   for (const name of ['ORDER', 'LIMIT', 'HAVING']) {
     const i = clauseAt(name);
-    if (i >= 0) out.push(cut((toks[i] as Tok).start, nextClause(i)));
+    if (i >= 0) out.push(cut((toks[i] as SqlToken).start, nextClause(i)));
   }
   // Select items (between SELECT [DISTINCT] and FROM).
   const fromI = clauseAt('FROM');
   if (fromI > sel) {
-    let a = (toks[sel] as Tok).end;
-    if (toks[sel + 1]?.text === 'DISTINCT') a = (toks[sel + 1] as Tok).end;
-    const b = (toks[fromI] as Tok).start;
+    let a = (toks[sel] as SqlToken).end;
+    if (toks[sel + 1]?.text === 'DISTINCT') a = (toks[sel + 1] as SqlToken).end;
+    const b = (toks[fromI] as SqlToken).start;
     const items = splitAt(sql, a, b, toks.filter((t) => t.text === ',' && t.start > a && t.start < b).map((t) => t.start));
     for (const keep of ddminKeeps(items.length, 1)) {
       out.push(`${sql.slice(0, a)} ${keep.map((k) => (items[k] as string).trim()).join(', ')} ${sql.slice(b)}`);
@@ -248,7 +209,7 @@ export function sqlReductions(query: string): string[] {
   // WHERE conjuncts (AND at depth 0, not the AND of BETWEEN ... AND ...).
   const whereI = clauseAt('WHERE');
   if (whereI >= 0) {
-    const a = (toks[whereI] as Tok).end;
+    const a = (toks[whereI] as SqlToken).end;
     const b = nextClause(whereI);
     const ands: number[] = [];
     let between = false;
@@ -267,7 +228,7 @@ export function sqlReductions(query: string): string[] {
       s = p + 3;
     }
     parts.push(sql.slice(s, b));
-    out.push(cut((toks[whereI] as Tok).start, b));
+    out.push(cut((toks[whereI] as SqlToken).start, b));
     for (const keep of ddminKeeps(parts.length, 1)) {
       out.push(`${sql.slice(0, a)} ${keep.map((k) => (parts[k] as string).trim()).join(' AND ')} ${sql.slice(b)}`.replace(/\s+$/, ''));
     }

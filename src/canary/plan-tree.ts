@@ -140,7 +140,22 @@ export function sqlHasTopLevelOrderBy(sql: string): boolean {
 
 /** Upper-cased bare words of a SQL text that sit at parenthesis depth 0. */
 function sqlTopLevelWords(sql: string): string[] {
-  const out: string[] = [];
+  return sqlTokens(sql)
+    .filter((tok) => tok.depth === 0 && tok.text !== ',' && tok.text !== ';')
+    .map((tok) => tok.text);
+}
+
+/** A word (upper-cased) or separator of SQL text, with its parenthesis depth. */
+export interface SqlToken {
+  text: string;
+  start: number;
+  end: number;
+  depth: number;
+}
+
+/** Words and separators of SQL text, skipping comments and quoted text. */
+export function sqlTokens(sql: string): SqlToken[] {
+  const out: SqlToken[] = [];
   let depth = 0;
   let i = 0;
   while (i < sql.length) {
@@ -148,8 +163,8 @@ function sqlTopLevelWords(sql: string): string[] {
     if (c === '-' && sql[i + 1] === '-') {
       while (i < sql.length && sql[i] !== '\n') i++;
     } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
+      const e = sql.indexOf('*/', i + 2);
+      i = e < 0 ? sql.length : e + 2;
     } else if (c === "'" || c === '"' || c === '`') {
       i = skipQuoted(sql, i);
     } else if (c === '(') {
@@ -158,10 +173,13 @@ function sqlTopLevelWords(sql: string): string[] {
     } else if (c === ')') {
       depth--;
       i++;
+    } else if (c === ',' || c === ';') {
+      out.push({ text: c, start: i, end: i + 1, depth });
+      i++;
     } else if (/[A-Za-z_]/.test(c)) {
       let j = i;
       while (j < sql.length && /[A-Za-z0-9_]/.test(sql[j] as string)) j++;
-      if (depth === 0) out.push(sql.slice(i, j).toUpperCase());
+      out.push({ text: sql.slice(i, j).toUpperCase(), start: i, end: j, depth });
       i = j;
     } else i++;
   }

@@ -5,7 +5,6 @@ function xml(s: string): string {
   return (
     s
       // Characters XML 1.0 cannot carry at all.
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
