@@ -5,6 +5,7 @@ import { type Accumulator, type AggNode, lookupAggregate } from '../expr/aggrega
 import { bindIndex, compile, selection } from '../expr/compile.js';
 import { internalError } from '../../core/errors.js';
 import { rowKey, valueKey } from '../expr/value-key.js';
+import { KeyIndex } from './key-index.js';
 import { type ExecContext, type Stream, checkAbort } from './exec-context.js';
 import { getValue } from '../arrow/vec.js';
 
@@ -41,7 +42,9 @@ export async function* hashAggregate(
   });
   const setList = sets ?? [groups.map((_, i) => i)];
   const nGroupCols = groups.length;
-  const keyMap = new Map<unknown, number>();
+  // One key index per grouping set; its local ids map to global group ids.
+  const indexes = setList.map(() => new KeyIndex(nGroupCols));
+  const toGlobal: number[][] = setList.map(() => []);
   // Representative group key values (per group column) and grouping-set id per group.
   const keyVals: unknown[][] = groups.map(() => []);
   const gids: number[] = [];
@@ -62,17 +65,18 @@ export async function* hashAggregate(
           gids.push(0);
         }
       } else {
+        const index = indexes[si]!;
+        const local = toGlobal[si]!;
+        index.insert(cols, b.length, gidsOfRows);
         for (let i = 0; i < b.length; i++) {
-          let key = rowKey(cols, i);
-          if (sets) key = `${gid}|${typeof key === 'string' ? key : String(key)}${key === null ? 'N' : ''}`;
-          let g = keyMap.get(key);
-          if (g === undefined) {
-            g = numGroups++;
-            keyMap.set(key, g);
+          const l = gidsOfRows[i]!;
+          if (l === local.length) {
+            // First row of a new group (ids are dense, in first-seen order).
+            local.push(numGroups++);
             for (let c = 0; c < nGroupCols; c++) keyVals[c]!.push(getValue(cols[c]!, i));
             gids.push(gid);
           }
-          gidsOfRows[i] = g;
+          gidsOfRows[i] = local[l]!;
         }
       }
       for (const s of slots) {
@@ -99,7 +103,7 @@ export async function* hashAggregate(
         s.acc.update(g, args, g.length, numGroups);
       }
     }
-    const now = slots.reduce((t, s) => t + s.acc.bytes(), 0) + numGroups * 32 * (nGroupCols + 1);
+    const now = slots.reduce((t, s) => t + s.acc.bytes(), 0) + numGroups * 16 * (nGroupCols + 1) + indexes.reduce((t, ix) => t + ix.bytes(), 0);
     x.memory.reserve(now - reserved);
     reserved = now;
   }

@@ -6,7 +6,7 @@ import type { JoinType } from '../plan/parsed-plan.js';
 import type { Attr, RExpr } from '../plan/logical-plan.js';
 import { type Batch, type Vec, concatBatches, takeVecNullable } from '../arrow/vec.js';
 import { bindIndex, compile, selection } from '../expr/compile.js';
-import { rowHasNull, rowKey } from '../expr/value-key.js';
+import { KeyIndex } from './key-index.js';
 import { type ExecContext, type Stream, batchBytes, checkAbort } from './exec-context.js';
 import { collect } from './basic.js';
 
@@ -107,18 +107,56 @@ function materialize(bs: Batch[], attrs: Attr[], keyExprs: RExpr[], x: ExecConte
   return { batch, keys };
 }
 
-function buildTable(side: Side, nullSafe: boolean[]): Map<unknown, number[]> {
-  const m = new Map<unknown, number[]>();
+/**
+ * The build side as a hash table: key ids from a KeyIndex, and per id a chain of build rows
+ * (head[id] → next[row] → ... → -1) instead of an array per key.
+ */
+interface HashTable {
+  index: KeyIndex;
+  head: Int32Array;
+  next: Int32Array;
+}
+
+/** Rows whose key can never match: a NULL in a column compared with `=` (not `<=>`). */
+function unmatchable(keys: Vec[], nullSafe: boolean[], n: number): Uint8Array | null {
+  let out: Uint8Array | null = null;
+  keys.forEach((k, c) => {
+    if (nullSafe[c] || k.valid === null) return;
+    for (let i = 0; i < n; i++)
+      if (k.valid[i] === 0) {
+        out ??= new Uint8Array(n);
+        out[i] = 1;
+      }
+  });
+  return out;
+}
+
+function buildTable(side: Side, nullSafe: boolean[]): HashTable {
   const n = side.batch.length;
-  const anyNullSafe = nullSafe.some(Boolean);
-  for (let i = 0; i < n; i++) {
-    if (!anyNullSafe && rowHasNull(side.keys, i)) continue;
-    const k = rowKey(side.keys, i);
-    const l = m.get(k);
-    if (l) l.push(i);
-    else m.set(k, [i]);
+  const index = new KeyIndex(side.keys.length);
+  const ids = new Int32Array(n);
+  index.insert(side.keys, n, ids);
+  const skip = unmatchable(side.keys, nullSafe, n);
+  const head = new Int32Array(index.size).fill(-1);
+  const next = new Int32Array(n);
+  // Walk backwards so each chain lists its rows in input order.
+  for (let i = n - 1; i >= 0; i--) {
+    if (skip !== null && skip[i] === 1) continue;
+    const id = ids[i]!;
+    next[i] = head[id]!;
+    head[id] = i;
   }
-  return m;
+  return { index, head, next };
+}
+
+/** Chain heads of the probe rows (-1: no match). */
+function probeHeads(table: HashTable, keys: Vec[], nullSafe: boolean[], n: number): Int32Array {
+  const ids = new Int32Array(n);
+  table.index.find(keys, n, ids);
+  const skip = unmatchable(keys, nullSafe, n);
+  const head = table.head;
+  for (let i = 0; i < n; i++) ids[i] = ids[i]! < 0 || (skip !== null && skip[i] === 1) ? -1 : head[ids[i]!]!;
+  return ids;
 }
 
 function joinedBatch(l: Batch, li: Int32Array, r: Batch, ri: Int32Array): Batch {
@@ -150,14 +188,12 @@ export async function* join(left: Stream, right: Stream, lo: Attr[], ro: Attr[],
       const build = buildLeft ? L : R;
       const probe = buildLeft ? R : L;
       const table = buildTable(build, eq.nullSafe);
+      const next = table.next;
+      const heads = probeHeads(table, probe.keys, eq.nullSafe, probe.batch.length);
       const li: number[] = [];
       const ri: number[] = [];
-      const anyNullSafe = eq.nullSafe.some(Boolean);
       for (let i = 0; i < probe.batch.length; i++) {
-        if (!anyNullSafe && rowHasNull(probe.keys, i)) continue;
-        const hits = table.get(rowKey(probe.keys, i));
-        if (!hits) continue;
-        for (const j of hits) {
+        for (let j = heads[i]!; j >= 0; j = next[j]!) {
           if (buildLeft) {
             li.push(j);
             ri.push(i);
@@ -175,20 +211,18 @@ export async function* join(left: Stream, right: Stream, lo: Attr[], ro: Attr[],
     const matchedRight = type === 'full' || type === 'right' ? new Uint8Array(R.batch.length) : undefined;
     const lIdx = bindIndex(lo);
     const lKeys = eq.left.map((e) => compile(e, lo, x.env, lIdx));
-    const anyNullSafe = eq.nullSafe.some(Boolean);
+    const next = table.next;
     for await (const b of left) {
       checkAbort(x);
       const keys = lKeys.map((k) => k(b));
+      const heads = probeHeads(table, keys, eq.nullSafe, b.length);
       const li: number[] = [];
       const ri: number[] = [];
-      for (let i = 0; i < b.length; i++) {
-        if (!anyNullSafe && rowHasNull(keys, i)) continue;
-        const hits = table.get(rowKey(keys, i));
-        if (hits) for (const j of hits) {
+      for (let i = 0; i < b.length; i++)
+        for (let j = heads[i]!; j >= 0; j = next[j]!) {
           li.push(i);
           ri.push(j);
         }
-      }
       // Apply the residual condition to candidate pairs.
       let L = Int32Array.from(li);
       let Rr = Int32Array.from(ri);
