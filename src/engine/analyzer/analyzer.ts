@@ -13,6 +13,7 @@ import { T, commonType, typeEquals } from '../plan/type-utils.js';
 import { castValue } from '../expr/cast.js';
 import { defaultEvalContext } from '../expr/eval-context.js';
 import { castTo } from '../expr/functions/coercion.js';
+import { isGeneratorName, resolveGenerator } from '../expr/functions/generators.js';
 import type { ResolveContext } from '../expr/functions/index.js';
 import { buildAggregate, containsAgg } from './aggregate.js';
 import { analysisError, tableNotFound } from './errors.js';
@@ -213,13 +214,12 @@ export class Analyzer {
       case 'sample':
         return { k: 'sample', input: await this.plan(p.input, outer), lower: p.lowerBound, upper: p.upperBound, seed: Number(p.seed ?? 0n) };
       case 'with': {
-        const m = new Map<string, { plan: Plan; columnAliases?: string[] }>();
-        this.ctes.push(m);
+        // One scope level per definition: a CTE body sees only the CTEs defined before it.
+        for (const c of p.ctes) this.ctes.push(new Map([[c.name.toLowerCase(), { plan: c.plan, columnAliases: c.columnAliases }]]));
         try {
-          for (const c of p.ctes) m.set(c.name.toLowerCase(), { plan: c.plan, columnAliases: c.columnAliases });
           return await this.plan(p.root, outer);
         } finally {
-          this.ctes.pop();
+          this.ctes.splice(this.ctes.length - p.ctes.length);
         }
       }
       case 'values':
@@ -280,8 +280,8 @@ export class Analyzer {
       for (let i = this.ctes.length - 1; i >= 0; i--) {
         const c = this.ctes[i]!.get(parts[0]!.toLowerCase());
         if (c) {
-          // A CTE body sees only the CTEs defined before it.
-          const saved = this.ctes.splice(i + 1);
+          // A CTE body sees only the CTEs defined before it (not itself: WITH is not recursive).
+          const saved = this.ctes.splice(i);
           try {
             const plan = await this.plan({ kind: 'subqueryAlias', input: c.plan, alias: parts[0]!, columnAliases: c.columnAliases });
             return plan;
@@ -341,7 +341,7 @@ export class Analyzer {
       const [start, end, step] = v.length === 1 ? [0n, v[0]!, 1n] : [v[0]!, v[1]!, v[2] ?? 1n];
       return this.plan({ kind: 'range', start, end, step });
     }
-    if (name === 'explode' || name === 'explode_outer' || name === 'posexplode' || name === 'inline') {
+    if (isGeneratorName(name)) {
       return this.generate({ kind: 'generate', input: { kind: 'oneRow' }, generator: { kind: 'function', name, args: p.args, isDistinct: false }, outer: name.endsWith('_outer'), columnAliases: [] });
     }
     throw analysisError('UNRESOLVABLE_TABLE_VALUED_FUNCTION', `[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve \`${p.name}\` to a table-valued function. SQLSTATE: 42883`);
@@ -351,24 +351,16 @@ export class Analyzer {
     const input = await this.plan(p.input, outer);
     const g = p.generator;
     if (g.kind !== 'function') throw unsupported('generator expression');
-    const name = g.name.toLowerCase();
-    const arg = await this.exprs.resolve(g.args[0]!, this.scope(input, outer));
-    const isOuter = p.outer || name.endsWith('_outer');
-    const base = name.replace(/_outer$/, '');
-    const names = p.columnAliases;
+    const sc = this.scope(input, outer);
+    // Named arguments (`explode(collection => arr)`) are positional for generators: each has one.
+    const argExprs = [...g.args, ...(g.namedArgs ?? []).map((a) => a.value)];
+    const args: RExpr[] = [];
+    for (const a of argExprs) args.push(await this.exprs.resolve(a, sc));
     const q = p.alias ? [p.alias] : [];
-    const mk = (n: string, t: DataType, nullable: boolean): Attr => ({ id: newId(), name: n, type: t, nullable, qualifier: q });
-    let output: Attr[];
-    if (arg.type.type === 'array') {
-      const et = arg.type.elementType;
-      if (base === 'posexplode') output = [mk(names[0] ?? 'pos', T.int, isOuter), mk(names[1] ?? 'col', et, true)];
-      else if (base === 'inline' && et.type === 'struct') output = et.fields.map((f, i) => mk(names[i] ?? f.name, f.dataType, true));
-      else output = [mk(names[0] ?? 'col', et, arg.type.containsNull || isOuter)];
-    } else if (arg.type.type === 'map') {
-      const kv = [mk(names[base === 'posexplode' ? 1 : 0] ?? 'key', arg.type.keyType, isOuter), mk(names[base === 'posexplode' ? 2 : 1] ?? 'value', arg.type.valueType, true)];
-      output = base === 'posexplode' ? [mk(names[0] ?? 'pos', T.int, isOuter), ...kv] : kv;
-    } else throw analysisError('DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE', `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}(${arg.sql})" due to data type mismatch: The first parameter requires the ("ARRAY" or "MAP") type, however "${arg.sql}" has the type "${arg.type.type.toUpperCase()}". SQLSTATE: 42K09`);
-    const generator: RExpr = { k: 'call', fn: base, args: [arg], type: arg.type, nullable: true, sql: `${name}(${arg.sql})` };
+    const r = resolveGenerator(g.name, args, p.columnAliases, p.outer, this.rctx);
+    const output: Attr[] = r.columns.map((c) => ({ id: newId(), name: c.name, type: c.type, nullable: c.nullable, qualifier: q }));
+    const generator: RExpr = r.call;
+    const isOuter = r.outer;
     return { k: 'generate', input, generator, outer: isOuter, output };
   }
 
@@ -786,7 +778,7 @@ function aliasName(e: Expr): string | undefined {
 
 function generatorOf(e: Expr): { fn: Expr; names: string[] } | undefined {
   const x = e.kind === 'alias' ? e.expr : e;
-  if (x.kind === 'function' && ['explode', 'explode_outer', 'posexplode', 'posexplode_outer', 'inline', 'inline_outer'].includes(x.name.toLowerCase()))
+  if (x.kind === 'function' && isGeneratorName(x.name))
     return { fn: x, names: e.kind === 'alias' ? e.names : [] };
   return undefined;
 }

@@ -2,12 +2,11 @@
  * Resolves parsed expressions against a scope: names → column references, functions → registry
  * entries with implicit casts, and Spark's generated column names (`(a + 1)`, `sum(x)`).
  */
-import { unsupported } from '../../core/errors.js';
 import type { DataType } from '../plan/data-type.js';
-import { type Attr, type LPlan, type RExpr, type SortKey, newId } from '../plan/logical-plan.js';
+import { type Attr, type LPlan, type RExpr, type SortKey, childrenOf, exprChildren, newId, nodeExprs, outputOf } from '../plan/logical-plan.js';
 import type { Expr } from '../plan/parsed-plan.js';
 import { T, typeSql } from '../plan/type-utils.js';
-import { lookupAggregate } from '../expr/aggregates/index.js';
+import { WINDOW_ONLY_FUNCTIONS, fixedFrame, lookupAggregate, windowFunctionSql, withinGroupUnsupported } from '../expr/aggregates/index.js';
 import { canCast } from '../expr/cast.js';
 import { localToUtc } from '../expr/datetime.js';
 import { castTo, coerceAll } from '../expr/functions/coercion.js';
@@ -109,23 +108,23 @@ export class ExprResolver {
         return lit(T.calendarInterval, { months: e.months, days: e.days, micros: e.micros }, this.env.timeZone);
       case 'scalarSubquery': {
         const plan = await this.env.resolveSubquery(e.plan, scope);
-        const out = (await import('../plan/logical-plan.js')).outputOf(plan);
+        const out = outputOf(plan);
         if (out.length !== 1)
           throw analysisError(
             'INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN',
             `[INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN] Invalid subquery: Scalar subquery must return only one column, but got ${out.length}. SQLSTATE: 42823`,
           );
-        return { k: 'scalarSubquery', plan, type: out[0]!.type, nullable: true, sql: 'scalarsubquery()' };
+        return { k: 'scalarSubquery', plan, type: out[0]!.type, nullable: true, sql: `scalarsubquery(${outerNames(plan)})` };
       }
       case 'exists': {
         const plan = await this.env.resolveSubquery(e.plan, scope);
-        const r: RExpr = { k: 'exists', plan, type: T.boolean, nullable: false, sql: 'exists()' };
+        const r: RExpr = { k: 'exists', plan, type: T.boolean, nullable: false, sql: `exists(${outerNames(plan)})` };
         return e.negated ? this.call('not', [r]) : r;
       }
       case 'inSubquery': {
         const values = await Promise.all(e.exprs.map((x) => this.resolve(x, scope, o)));
         const plan = await this.env.resolveSubquery(e.plan, scope);
-        const r: RExpr = { k: 'inSubquery', values, plan, type: T.boolean, nullable: true, sql: `(${values.map((v) => v.sql).join(', ')} IN (listquery()))` };
+        const r: RExpr = { k: 'inSubquery', values, plan, type: T.boolean, nullable: true, sql: `(${values.map((v) => v.sql).join(', ')} IN (listquery(${outerNames(plan)})))` };
         return e.negated ? this.call('not', [r]) : r;
       }
       case 'window':
@@ -133,7 +132,7 @@ export class ExprResolver {
       case 'lambdaVar': {
         const v = scope.lambdas?.get(e.name.toLowerCase());
         if (!v) throw unresolvedColumn([e.name], candidates(scope));
-        return { k: 'lambdaVar', id: v.id, name: e.name, type: v.type, nullable: true, sql: e.name };
+        return { k: 'lambdaVar', id: v.id, name: e.name, type: v.type, nullable: v.nullable ?? true, sql: 'namedlambdavariable()' };
       }
       case 'parameter': {
         const p = this.env.params;
@@ -148,7 +147,10 @@ export class ExprResolver {
       case 'sortOrder':
         return this.resolve(e.expr, scope, o);
       case 'lambda':
-        throw unsupported('lambda outside a higher-order function');
+        throw analysisError(
+          'INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION',
+          '[INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION] Invalid lambda function call. A lambda function should only be used in a higher order function. SQLSTATE: 42K0D',
+        );
     }
   }
 
@@ -163,7 +165,7 @@ export class ExprResolver {
     }
     const lam = parts.length >= 1 ? scope.lambdas?.get(parts[0]!.toLowerCase()) : undefined;
     if (lam) {
-      const base: RExpr = { k: 'lambdaVar', id: lam.id, name: parts[0]!, type: lam.type, nullable: true, sql: parts[0]! };
+      const base: RExpr = { k: 'lambdaVar', id: lam.id, name: parts[0]!, type: lam.type, nullable: lam.nullable ?? true, sql: 'namedlambdavariable()' };
       return this.extractFields(base, parts.slice(1));
     }
     const hit = lookupAttr(scope.attrs, parts);
@@ -223,7 +225,11 @@ export class ExprResolver {
       const [lo, hi] = agg.arity;
       if (args.length < lo && !(name === 'count')) throw wrongNumArgs(name, `${lo}`, args.length);
       if (hi >= 0 && args.length > hi) throw wrongNumArgs(name, lo === hi ? `${lo}` : `[${lo}, ${hi}]`, args.length);
-      const r = agg.resolve(args, this.ctx, e.isDistinct);
+      const within = e.withinGroup
+        ? await Promise.all(e.withinGroup.map(async (s) => ({ expr: await this.resolve(s.expr, scope, inner), ascending: s.ascending, nullsFirst: s.nullsFirst })))
+        : undefined;
+      if (within && !agg.withinGroup) throw withinGroupUnsupported(name);
+      const r = agg.resolve(args, this.ctx, e.isDistinct, within, name);
       const filter = e.filter ? await this.resolve(e.filter, scope, inner) : undefined;
       let sql = r.sql ?? `${name}(${e.isDistinct ? 'DISTINCT ' : ''}${args.map((a) => a.sql).join(', ')})`;
       if (name === 'count' && args.length === 0 && e.args.length === 1 && e.args[0]!.kind === 'literal') sql = `count(${(await this.resolve(e.args[0]!, scope)).sql})`;
@@ -245,36 +251,35 @@ export class ExprResolver {
 
   private async resolveHigherOrder(e: Extract<Expr, { kind: 'function' }>, scope: Scope, o: ResolveOptions): Promise<RExpr> {
     const name = e.name.toLowerCase();
-    const _fn = lookupFunction(name)!;
+    const fn = lookupFunction(name)!;
+    // Plain arguments resolve first: they decide the lambda parameters' types.
+    const plain: (RExpr | undefined)[] = [];
+    for (const a of e.args) plain.push(a.kind === 'lambda' ? undefined : await this.resolve(a, scope, o));
     const args: RExpr[] = [];
-    const lambdaExprs: Extract<Expr, { kind: 'lambda' }>[] = [];
-    for (const a of e.args) {
-      if (a.kind === 'lambda') lambdaExprs.push(a);
-      else args.push(await this.resolve(a, scope, o));
-    }
-    const first = args[0];
-    const elemType: DataType = first?.type.type === 'array' ? first.type.elementType : first?.type.type === 'map' ? first.type.keyType : T.null;
-    const valueType: DataType = first?.type.type === 'map' ? first.type.valueType : T.int;
-    for (const l of lambdaExprs) {
-      const vars = new Map(scope.lambdas ?? []);
-      const params = l.params.map((p, i) => {
-        const t = i === 0 ? elemType : i === 1 ? (name === 'aggregate' || name === 'reduce' ? elemType : valueType) : T.int;
-        const v = { id: newId(), name: p, type: t };
-        vars.set(p.toLowerCase(), { id: v.id, type: t });
-        return v;
-      });
-      // aggregate(arr, zero, merge(acc, x)): acc has the zero's type.
-      if ((name === 'aggregate' || name === 'reduce') && args[1]) {
-        if (lambdaExprs.indexOf(l) === 0) {
-          params[0]!.type = args[1].type;
-          vars.set(l.params[0]!.toLowerCase(), { id: params[0]!.id, type: args[1].type });
-          params[1] && vars.set(l.params[1]!.toLowerCase(), { id: params[1].id, type: elemType });
-          if (params[1]) params[1].type = elemType;
-        } else {
-          params[0]!.type = args[1].type;
-          vars.set(l.params[0]!.toLowerCase(), { id: params[0]!.id, type: args[1].type });
-        }
+    let lambdaIndex = 0;
+    for (let i = 0; i < e.args.length; i++) {
+      const l = e.args[i]!;
+      if (l.kind !== 'lambda') {
+        args.push(plain[i]!);
+        continue;
       }
+      const names = l.params.map((p) => p.toLowerCase());
+      if (new Set(names).size !== names.length)
+        throw analysisError(
+          'INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES',
+          `[INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES] Invalid lambda function call. The lambda function has duplicate arguments ${l.params.map((p) => `\`${p}\``).join(', ')}. Please, consider to rename the argument names or set "spark.sql.caseSensitive" to "true". SQLSTATE: 42K0D`,
+        );
+      const types = fn.lambdaParams!(
+        plain.filter((x): x is RExpr => x !== undefined),
+        lambdaIndex++,
+        l.params.length,
+      );
+      const vars = new Map(scope.lambdas ?? []);
+      const params = l.params.map((p, j) => {
+        const v = { id: newId(), name: p, type: types[j]!.type, nullable: types[j]!.nullable };
+        vars.set(p.toLowerCase(), v);
+        return { id: v.id, name: p, type: v.type };
+      });
       const body = await this.resolve(l.body, { ...scope, lambdas: vars }, o);
       args.push({
         k: 'lambda',
@@ -282,7 +287,7 @@ export class ExprResolver {
         body,
         type: body.type,
         nullable: body.nullable,
-        sql: `lambdafunction(${body.sql}, ${params.map((_p) => `namedlambdavariable()`).join(', ')})`,
+        sql: `lambdafunction(${body.sql}, ${params.map(() => 'namedlambdavariable()').join(', ')})`,
       });
     }
     return this.call(name, args, name);
@@ -332,23 +337,24 @@ export class ExprResolver {
       const v = await this.resolve(b.value, scope);
       return v.k === 'lit' ? Number(v.value) : 0;
     };
-    const rankLike = fn.k === 'call' || (fn.k === 'agg' && ['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead'].includes(fn.fn));
+    const fixed = fn.k === 'agg' && !e.frame ? fixedFrame(fn.fn, fn.args) : undefined;
     let frame: { type: 'rows' | 'range'; lower: number | null; upper: number | null };
     if (e.frame) frame = { type: e.frame.type, lower: await bound(e.frame.lower), upper: e.frame.upper.kind === 'unboundedPreceding' ? null : await bound(e.frame.upper) };
-    else if (orderBy.length === 0 || rankLike) frame = { type: 'rows', lower: null, upper: null };
+    else if (fixed) frame = fixed.frame;
+    else if (orderBy.length === 0 || fn.k === 'call') frame = { type: 'rows', lower: null, upper: null };
     else frame = { type: 'range', lower: null, upper: 0 };
     const part = partitionBy.length ? `PARTITION BY ${partitionBy.map((p) => p.sql).join(', ')} ` : '';
     const ord = orderBy.length
       ? `ORDER BY ${orderBy.map((s) => `${s.expr.sql} ${s.ascending ? 'ASC' : 'DESC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')} `
       : '';
     const fb = (x: number | null, lower: boolean) => (x === null ? (lower ? 'UNBOUNDED PRECEDING' : 'UNBOUNDED FOLLOWING') : x === 0 ? 'CURRENT ROW' : x < 0 ? `${-x} PRECEDING` : `${x} FOLLOWING`);
-    const frameSql = `${frame.type === 'rows' ? 'ROWS' : 'RANGE'} BETWEEN ${fb(frame.lower, true)} AND ${fb(frame.upper, false)}`;
+    const frameSql = fixed?.sql ?? `${frame.type === 'rows' ? 'ROWS' : 'RANGE'} BETWEEN ${fb(frame.lower, true)} AND ${fb(frame.upper, false)}`;
     const sql = `${fn.sql} OVER (${part}${ord}${frameSql})`;
     return { k: 'win', fn, partitionBy, orderBy, frame, type: fn.type, nullable: fn.nullable, sql };
   }
 
   private async resolveWindowFunction(f: Expr, scope: Scope, o: ResolveOptions): Promise<RExpr> {
-    if (f.kind === 'function') {
+    if (f.kind === 'function' && WINDOW_ONLY_FUNCTIONS.includes(f.name.toLowerCase())) {
       const name = f.name.toLowerCase();
       const args = await Promise.all(f.args.map((a) => this.resolve(a, scope, { ...o, allowWindow: false })));
       const mk = (type: DataType, nullable: boolean, a: RExpr[] = args): RExpr => ({
@@ -358,7 +364,7 @@ export class ExprResolver {
         distinct: false,
         type,
         nullable,
-        sql: `${name}(${a.map((x) => x.sql).join(', ')})`,
+        sql: windowFunctionSql(name, a),
       });
       switch (name) {
         case 'row_number':
@@ -387,6 +393,30 @@ export class ExprResolver {
   }
 }
 
+/**
+ * The enclosing query's columns a subquery refers to, as Spark lists them in the subquery's generated
+ * name (`scalarsubquery(a)`, `exists(a)`); nested subqueries' references count too.
+ */
+function outerNames(plan: LPlan): string {
+  const seen = new Map<number, string>();
+  const defined = new Set<number>();
+  const visitExpr = (e: RExpr): void => {
+    if (e.k === 'outer') {
+      if (!seen.has(e.id)) seen.set(e.id, e.name);
+      return;
+    }
+    if (e.k === 'scalarSubquery' || e.k === 'exists' || e.k === 'inSubquery') visitPlan(e.plan);
+    for (const c of exprChildren(e)) visitExpr(c);
+  };
+  const visitPlan = (p: LPlan): void => {
+    for (const a of outputOf(p)) defined.add(a.id);
+    for (const e of nodeExprs(p)) visitExpr(e);
+    for (const c of childrenOf(p)) visitPlan(c);
+  };
+  visitPlan(plan);
+  return [...seen].filter(([id]) => !defined.has(id)).map(([, name]) => name).join(', ');
+}
+
 function castCanFail(from: DataType, to: DataType): boolean {
   if (from.type === 'string') return to.type !== 'string' && to.type !== 'binary';
   if (to.type === 'decimal') return true;
@@ -405,6 +435,11 @@ export function jsToLiteral(v: unknown): Expr {
 }
 
 export function exprKey(e: RExpr): string {
+  return keyOf(e, undefined);
+}
+
+function keyOf(e: RExpr, lambdaVars: Map<number, number> | undefined): string {
+  const key = (x: RExpr): string => keyOf(x, lambdaVars);
   switch (e.k) {
     case 'lit':
       return `lit:${typeSql(e.type)}:${String(e.value)}`;
@@ -412,13 +447,21 @@ export function exprKey(e: RExpr): string {
     case 'outer':
       return `#${e.id}`;
     case 'call':
-      return `${e.fn}(${e.args.map(exprKey).join(',')})`;
+      return `${e.fn}(${e.args.map(key).join(',')})`;
     case 'cast':
-      return `cast(${exprKey(e.child)}:${typeSql(e.type)})`;
+      return `cast(${key(e.child)}:${typeSql(e.type)})`;
     case 'agg':
-      return `agg:${e.fn}${e.distinct ? ':d' : ''}(${e.args.map(exprKey).join(',')})${e.filter ? `f:${exprKey(e.filter)}` : ''}`;
+      return `agg:${e.fn}${e.distinct ? ':d' : ''}(${e.args.map(key).join(',')})${e.filter ? `f:${key(e.filter)}` : ''}`;
     case 'case':
-      return `case(${e.branches.map((b) => `${exprKey(b.when)}=>${exprKey(b.then)}`).join(',')};${e.else ? exprKey(e.else) : ''})`;
+      return `case(${e.branches.map((b) => `${key(b.when)}=>${key(b.then)}`).join(',')};${e.else ? key(e.else) : ''})`;
+    case 'lambda': {
+      // Lambda variables get fresh ids on every resolution: number them by binding order instead.
+      const vars = new Map(lambdaVars);
+      for (const p of e.params) vars.set(p.id, vars.size);
+      return `lambda(${e.params.map((p) => typeSql(p.type)).join(',')}:${keyOf(e.body, vars)})`;
+    }
+    case 'lambdaVar':
+      return `lv:${lambdaVars?.get(e.id) ?? `#${e.id}`}`;
     default:
       return `${e.k}:${e.sql}:${Math.random()}`;
   }

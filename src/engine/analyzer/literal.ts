@@ -13,6 +13,7 @@ export function literalToValue(t: DataType, v: LiteralValue): unknown {
     case 'timestamp':
     case 'timestamp_ntz':
     case 'day_time_interval':
+    case 'time':
       return typeof v === 'bigint' ? v : BigInt(v as number);
     case 'decimal': {
       if (typeof v === 'bigint') return v * 10n ** BigInt(t.scale);
@@ -68,6 +69,8 @@ export function literalSql(t: DataType, v: unknown, timeZone: string): string {
       return `TIMESTAMP '${formatValue(t, v, { timeZone })}'`;
     case 'timestamp_ntz':
       return `TIMESTAMP_NTZ '${formatValue(t, v, { timeZone })}'`;
+    case 'time':
+      return `TIME '${formatValue(t, v, { timeZone })}'`;
     case 'binary':
       return `X'${Array.from(v as Uint8Array, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('')}'`;
     case 'year_month_interval':

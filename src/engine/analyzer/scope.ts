@@ -7,7 +7,7 @@ export interface Scope {
   /** Enclosing query's scope, for correlated subqueries. */
   outer?: Scope;
   /** Lambda variables in scope (higher-order functions). */
-  lambdas?: Map<string, { id: number; type: import('../plan/data-type.js').DataType }>;
+  lambdas?: Map<string, { id: number; type: import('../plan/data-type.js').DataType; nullable?: boolean }>;
 }
 
 const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();

@@ -47,6 +47,33 @@ describe('subquery decorrelation', () => {
   });
 });
 
+describe('correlated subqueries in select lists and the count bug', () => {
+  it('gives count(*) over no matching rows as 0, in a select list and in a filter', async () => {
+    const s = session();
+    await views(s);
+    expect(await run(s, 'select v, (select count(*) from b where b.k = a.k) from a order by v')).toEqual([[10, 2n], [20, 0n], [30, 1n], [40, 0n]]);
+    expect(await run(s, 'select v from a where (select count(*) from b where b.k = a.k) = 0 order by v')).toEqual([[20], [40]]);
+    expect(await run(s, 'select v, (select count(*) + 1 from b where b.k = a.k having count(*) < 2) from a order by v')).toEqual([[10, null], [20, 1n], [30, 2n], [40, 1n]]);
+  });
+
+  it('names correlated subquery columns after their outer references', async () => {
+    const s = session();
+    await views(s);
+    const o = await s.sql('select (select max(w) from b where b.k = a.k), exists (select 1 from b where b.k = a.k) from a');
+    if (o.kind !== 'query') throw new Error('not a query');
+    const r = await s.execute(o.plan);
+    expect(r.schema.fields.map((f) => f.name)).toEqual(['scalarsubquery(k)', 'exists(k)']);
+  });
+
+  it('evaluates EXISTS / IN as values and non-equality correlation below an aggregate', async () => {
+    const s = session();
+    await views(s);
+    expect(await run(s, 'select v, exists (select 1 from b where b.k = a.k) from a order by v')).toEqual([[10, true], [20, false], [30, true], [40, false]]);
+    expect(await run(s, 'select c.k, c.k in (select b.k from b where b.w < c.x * 20) from c order by c.k')).toEqual([[1, true], [2, false]]);
+    expect(await run(s, 'select v, (select count(*) from b where b.k < a.k) from a order by v')).toEqual([[10, 0n], [20, 2n], [30, 2n], [40, 0n]]);
+  });
+});
+
 describe('predicate pushdown, join reordering, pruning, folding', () => {
   it('factors a common join key out of an OR and pushes side filters below the join', async () => {
     const s = session();
