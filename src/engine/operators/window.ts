@@ -122,9 +122,6 @@ function computePartition(w: WinNode, all: Batch, rows: number[], ordCmp: (i: nu
       default:
         break;
     }
-    const fn = lookupAggregate(f.fn);
-    if (!fn) throw internalError(`window function ${f.fn} is not registered`);
-    const argVecs = f.args.map((a) => takeVec(compile(a, inAttrs, x.env, idx)(all), rows));
     const fr = w.frame;
     const bounds = (i: number): [number, number] => {
       if (fr.type === 'range') {
@@ -136,6 +133,20 @@ function computePartition(w: WinNode, all: Batch, rows: number[], ordCmp: (i: nu
       const hi = fr.upper === null ? m - 1 : i + fr.upper;
       return [Math.max(0, lo), Math.min(m - 1, hi)];
     };
+    if (f.fn === 'nth_value') {
+      // The n-th row of the frame (1-based), NULL while the frame is shorter.
+      const v = takeVec(compile(f.args[0]!, inAttrs, x.env, idx)(all), rows);
+      const nth = Number((f.args[1] as { value?: unknown }).value ?? 1);
+      for (let i = 0; i < m; i++) {
+        const [lo, hi] = bounds(i);
+        const at = lo + nth - 1;
+        out[rows[i]!] = at <= hi ? getValue(v, at) : null;
+      }
+      return;
+    }
+    const fn = lookupAggregate(f.fn);
+    if (!fn) throw internalError(`window function ${f.fn} is not registered`);
+    const argVecs = f.args.map((a) => takeVec(compile(a, inAttrs, x.env, idx)(all), rows));
     // Frames shared by many rows (whole partition, peers) are computed once.
     const cache = new Map<string, unknown>();
     for (let i = 0; i < m; i++) {

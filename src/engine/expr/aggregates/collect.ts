@@ -1,9 +1,13 @@
 /** collect_list, collect_set, approx_count_distinct, max_by/min_by. */
 import { getValue, vecFromValues } from '../../arrow/vec.js';
-import { T } from '../../plan/type-utils.js';
+import type { DataType, StructField } from '../../plan/data-type.js';
+import type { RExpr } from '../../plan/logical-plan.js';
+import { T, isIntegral } from '../../plan/type-utils.js';
 import { compareValues } from '../compare.js';
+import { dataTypeMismatch } from '../functions/registry.js';
 import { valueKey } from '../value-key.js';
-import { registerAgg } from './registry.js';
+import { constantValue, isFoldable, nonFoldableArgument } from './args.js';
+import { type Accumulator, registerAgg } from './registry.js';
 
 for (const [name, set] of [
   ['collect_list', false],
@@ -88,22 +92,29 @@ for (const [name, sign] of [
 ] as const) {
   registerAgg({
     name,
-    arity: [2, 2],
-    resolve(args) {
-      return { args, type: args[0]!.type, nullable: true };
+    arity: [2, 3],
+    resolve(args, ctx) {
+      const [v, o, kArg] = args as [RExpr, RExpr, RExpr | undefined];
+      if (!kArg) return { args: [v, o], type: v.type, nullable: true };
+      // max_by(x, y, k): the x values of the k largest y, largest first.
+      if (!isFoldable(kArg) || !isIntegral(kArg.type)) throw nonFoldableArgument(name, 'k', 'INT');
+      const k = Number(constantValue(kArg, ctx));
+      return { args: [v, o], type: T.array(v.type, true), nullable: true, opts: { k }, sql: `${name}(${v.sql}, ${o.sql}, ${kArg.sql})` };
     },
     create(node) {
+      const ot = node.args[1]!.type;
+      const k = node.opts?.k as number | undefined;
+      if (k !== undefined) return topK(node.type, ot, sign, k);
       const best: unknown[] = [];
       const val: unknown[] = [];
-      const ot = node.args[1]!.type;
       return {
         update(g, [a, o], n) {
           for (let i = 0; i < n; i++) {
-            const k = getValue(o!, i);
-            if (k === null) continue;
+            const key = getValue(o!, i);
+            if (key === null) continue;
             const gi = g[i]!;
-            if (best[gi] === undefined || sign * compareValues(ot, k, best[gi]) > 0) {
-              best[gi] = k;
+            if (best[gi] === undefined || sign * compareValues(ot, key, best[gi]) > 0) {
+              best[gi] = key;
               val[gi] = getValue(a!, i);
             }
           }
@@ -118,3 +129,105 @@ for (const [name, sign] of [
     },
   });
 }
+
+/** Keeps every (ordering key, value) pair per group; the result is the k best values, best first. */
+function topK(type: DataType, keyType: DataType, sign: 1 | -1, k: number): Accumulator {
+  const pairs: [unknown, unknown][][] = [];
+  let held = 0;
+  return {
+    update(g, [a, o], n) {
+      for (let i = 0; i < n; i++) {
+        const key = getValue(o!, i);
+        if (key === null) continue;
+        const gi = g[i]!;
+        const list = pairs[gi] ?? [];
+        pairs[gi] = list;
+        list.push([key, getValue(a!, i)]);
+        held++;
+      }
+    },
+    result(ng) {
+      const out: unknown[] = new Array(ng);
+      for (let i = 0; i < ng; i++) {
+        const list = pairs[i];
+        if (!list) {
+          out[i] = null;
+          continue;
+        }
+        // Array.prototype.sort is stable: ties keep input order.
+        list.sort((p, q) => sign * compareValues(keyType, q[0], p[0]));
+        out[i] = list.slice(0, k).map((p) => p[1]);
+      }
+      return vecFromValues(type, out);
+    },
+    bytes: () => held * 32,
+  };
+}
+
+/**
+ * approx_top_k(expr [, k [, maxItemsTracked]]): the k most frequent values with their counts, most
+ * frequent first. Counting is exact (Spark's sketch is exact while it tracks fewer items than its cap);
+ * ties keep first-seen order. The defaults (5, 10000) are part of Spark's generated name.
+ */
+registerAgg({
+  name: 'approx_top_k',
+  arity: [1, 3],
+  resolve(args, ctx) {
+    const [v, kArg, maxArg] = args as [RExpr, RExpr | undefined, RExpr | undefined];
+    const param = (e: RExpr | undefined, pname: string, dflt: number): number => {
+      if (!e) return dflt;
+      if (!isFoldable(e) || !isIntegral(e.type)) throw nonFoldableArgument('approx_top_k', pname, 'INT');
+      const n = constantValue(e, ctx);
+      if (n === null || Number(n) <= 0)
+        throw dataTypeMismatch('VALUE_OUT_OF_RANGE', `approx_top_k(${args.map((a) => a.sql).join(', ')})`, `The \`${pname}\` must be positive (current value = ${String(n)}).`);
+      return Number(n);
+    };
+    const k = param(kArg, 'k', 5);
+    param(maxArg, 'maxItemsTracked', 10000);
+    const item: StructField = { name: 'item', dataType: v.type, nullable: true };
+    const count: StructField = { name: 'count', dataType: T.long, nullable: false };
+    return {
+      args: [v],
+      type: T.array(T.struct([item, count]), false),
+      nullable: false,
+      opts: { k },
+      sql: `approx_top_k(${v.sql}, ${kArg?.sql ?? '5'}, ${maxArg?.sql ?? '10000'})`,
+    };
+  },
+  create(node) {
+    const t = node.args[0]!.type;
+    const k = node.opts?.k as number;
+    const groups: Map<unknown, { value: unknown; count: number }>[] = [];
+    let held = 0;
+    return {
+      update(g, [a], n) {
+        for (let i = 0; i < n; i++) {
+          const x = getValue(a!, i);
+          const gi = g[i]!;
+          let m = groups[gi];
+          if (!m) {
+            m = new Map();
+            groups[gi] = m;
+          }
+          const key = x === null ? null : valueKey(t, x);
+          const e = m.get(key);
+          if (e) e.count++;
+          else {
+            m.set(key, { value: x, count: 1 });
+            held++;
+          }
+        }
+      },
+      result(ng) {
+        const out: unknown[] = new Array(ng);
+        for (let i = 0; i < ng; i++) {
+          const entries = [...(groups[i]?.values() ?? [])];
+          entries.sort((p, q) => q.count - p.count);
+          out[i] = entries.slice(0, k).map((e) => [e.value, BigInt(e.count)]);
+        }
+        return vecFromValues(node.type, out);
+      },
+      bytes: () => held * 48,
+    };
+  },
+});

@@ -4,7 +4,7 @@
  */
 import type { Vec } from '../../arrow/vec.js';
 import type { DataType } from '../../plan/data-type.js';
-import type { RExpr } from '../../plan/logical-plan.js';
+import type { RExpr, SortKey } from '../../plan/logical-plan.js';
 import type { EvalContext } from '../eval-context.js';
 import type { ResolveContext } from '../functions/registry.js';
 
@@ -21,7 +21,19 @@ export interface Accumulator {
 export interface AggregateFunction {
   name: string;
   arity: [number, number];
-  resolve(args: RExpr[], ctx: ResolveContext, distinct: boolean): { args: RExpr[]; type: DataType; nullable: boolean; opts?: Record<string, unknown>; sql?: string };
+  /** Whether `f(...) WITHIN GROUP (ORDER BY ...)` is accepted (Spark's SupportsOrderingWithinGroup). */
+  withinGroup?: 'optional' | 'required';
+  /**
+   * `called` is the name as written (aliases such as string_agg keep their own pretty name);
+   * `within` holds the resolved WITHIN GROUP ordering, when written.
+   */
+  resolve(
+    args: RExpr[],
+    ctx: ResolveContext,
+    distinct: boolean,
+    within?: SortKey[],
+    called?: string,
+  ): { args: RExpr[]; type: DataType; nullable: boolean; opts?: Record<string, unknown>; sql?: string };
   create(node: AggNode, ctx: EvalContext): Accumulator;
 }
 

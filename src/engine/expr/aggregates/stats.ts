@@ -1,7 +1,6 @@
-/** Statistical aggregates: variance/stddev family (Welford), corr/covar, skewness/kurtosis, percentiles. */
-import { type Vec, getValue, vecFromValues } from '../../arrow/vec.js';
-import type { DataType } from '../../plan/data-type.js';
-import { T, isNumeric } from '../../plan/type-utils.js';
+/** Statistical aggregates: variance/stddev family (Welford), corr/covar, skewness/kurtosis. */
+import { type Vec, vecFromValues } from '../../arrow/vec.js';
+import { T } from '../../plan/type-utils.js';
 import { castTo } from '../functions/coercion.js';
 import { type Accumulator, grow, registerAgg } from './registry.js';
 
@@ -121,68 +120,6 @@ for (const name of ['covar_pop', 'covar_samp', 'corr']) {
           return vecFromValues(T.double, out);
         },
         bytes: () => n.byteLength * 6,
-      };
-    },
-  });
-}
-
-/** Exact percentile (linear interpolation) and percentile_approx/median over collected values. */
-for (const name of ['percentile', 'percentile_approx', 'approx_percentile', 'median', 'percentile_cont', 'percentile_disc']) {
-  registerAgg({
-    name,
-    arity: name === 'median' ? [1, 1] : [1, 3],
-    resolve(args, ctx) {
-      const v = args[0]!;
-      const pArg = args[1];
-      const p = name === 'median' ? 0.5 : pArg?.k === 'lit' ? pArg.value : 0.5;
-      const approx = name === 'percentile_approx' || name === 'approx_percentile' || name === 'percentile_disc';
-      const valueType: DataType = approx && isNumeric(v.type) ? v.type : T.double;
-      const arr = Array.isArray(p);
-      const type = arr ? T.array(valueType, false) : valueType;
-      const a = approx ? v : castTo(v, T.double, ctx);
-      return { args: [a], type, nullable: true, opts: { p, approx } };
-    },
-    create(node) {
-      const vals: number[][] = [];
-      const inT = node.args[0]!.type;
-      const ps = node.opts?.p;
-      const approx = node.opts?.approx === true;
-      return {
-        update(g, [a], rows) {
-          for (let i = 0; i < rows; i++) {
-            const x = getValue(a!, i);
-            if (x === null) continue;
-            const gi = g[i]!;
-            const v = vals[gi];
-            if (v) v.push(Number(x));
-            else vals[gi] = [Number(x)];
-          }
-        },
-        result(ng) {
-          const out: unknown[] = new Array(ng);
-          for (let gi = 0; gi < ng; gi++) {
-            const v = vals[gi];
-            if (!v || v.length === 0) {
-              out[gi] = null;
-              continue;
-            }
-            v.sort((x, y) => x - y);
-            const one = (p: number): unknown => {
-              if (approx) {
-                const idx = Math.max(0, Math.ceil(p * v.length) - 1);
-                const x = v[Math.min(idx, v.length - 1)]!;
-                return inT.type === 'long' ? BigInt(x) : inT.type === 'decimal' ? BigInt(Math.round(x)) : x;
-              }
-              const pos = p * (v.length - 1);
-              const lo = Math.floor(pos);
-              const hi = Math.ceil(pos);
-              return lo === hi ? v[lo]! : v[lo]! + (pos - lo) * (v[hi]! - v[lo]!);
-            };
-            out[gi] = Array.isArray(ps) ? ps.map((p) => one(Number(p))) : one(Number(ps));
-          }
-          return vecFromValues(node.type, out);
-        },
-        bytes: () => vals.reduce((s, v) => s + (v?.length ?? 0) * 8, 0),
       };
     },
   });
