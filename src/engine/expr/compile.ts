@@ -49,6 +49,10 @@ export function compile(e: RExpr, input: Attr[], env: CompileEnv, index = bindIn
       return (b) => b.cols[i]!;
     }
     case 'lambdaVar': {
+      // Higher-order functions bind their lambda parameters as extra batch columns (see higher-order.ts),
+      // so CASE/IF branches that gather a subset of rows gather the variables too.
+      const col = index.get(e.id);
+      if (col !== undefined) return (b) => b.cols[col]!;
       const id = e.id;
       return () => {
         const v = env.lambdaVars?.get(id);

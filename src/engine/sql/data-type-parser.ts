@@ -72,6 +72,21 @@ export class DataTypeParser extends ParserBase {
       }
       case 'INTERVAL':
         return this.intervalType();
+      case 'TIME': {
+        // TIME[(p)], p in 0..6 (Spark 4.1); `TIME WITHOUT TIME ZONE` is the same type.
+        let precision = 6;
+        if (this.acceptOp('(')) {
+          precision = this.integer();
+          this.expectOp(')');
+          if (precision < 0 || precision > 6)
+            throw parseError('UNSUPPORTED_TIME_PRECISION', `The seconds precision ${precision} of the TIME data type is out of the supported range [0, 6].`, '0A001', { precision: String(precision) });
+        }
+        if (this.acceptKw('WITHOUT')) {
+          this.expectKw('TIME');
+          this.expectKw('ZONE');
+        }
+        return { type: 'time', precision };
+      }
       case 'ARRAY': {
         this.expectOp('<');
         const elementType = this.parseDataTypeInner();

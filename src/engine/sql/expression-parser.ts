@@ -18,9 +18,13 @@ import { intervalUnit, multiUnitInterval, parseCalendarIntervalText, unitToUnitI
 import { DATETIME_UNITS, NOT_EXPRESSION_START, NOT_IMPLICIT_ALIAS, QUERY_START } from './keywords.js';
 import { numericLiteral } from './numeric-literal.js';
 import { parseError } from './parse-error.js';
+import { parseTime } from '../expr/time-of-day.js';
 
 type WindowExpr = Extract<Expr, { kind: 'window' }>;
 type FunctionExpr = Extract<Expr, { kind: 'function' }>;
+
+/** The internal function a parenthesised row `(a, b)` becomes. */
+export const ROW_CONSTRUCTOR = '__row_struct';
 
 export function fn(name: string, ...args: Expr[]): FunctionExpr {
   return { kind: 'function', name, args, isDistinct: false };
@@ -43,9 +47,9 @@ const BINARY_OPS: Record<string, { prec: number; name: string; negate?: boolean 
   '|': { prec: 2, name: '|' },
   '^': { prec: 3, name: '^' },
   '&': { prec: 4, name: '&' },
-  '<<': { prec: 5, name: 'shiftleft' },
-  '>>': { prec: 5, name: 'shiftright' },
-  '>>>': { prec: 5, name: 'shiftrightunsigned' },
+  '<<': { prec: 5, name: '<<' },
+  '>>': { prec: 5, name: '>>' },
+  '>>>': { prec: 5, name: '>>>' },
   '+': { prec: 6, name: '+' },
   '-': { prec: 6, name: '-' },
   '||': { prec: 6, name: 'concat' },
@@ -330,7 +334,8 @@ export abstract class ExpressionParser extends DataTypeParser {
     const items = [first];
     while (this.acceptOp(',')) items.push(this.namedExpression());
     this.expectOp(')');
-    const row = fn('struct', ...items);
+    // Spark builds a named struct here (named `named_struct(col1, ...)`), not the `struct` function.
+    const row = fn(ROW_CONSTRUCTOR, ...items);
     this.rowConstructors.add(row);
     return row;
   }
@@ -790,6 +795,11 @@ export abstract class ExpressionParser extends DataTypeParser {
         const ts = parseTimestampText(text);
         if (ts === undefined || ts.zone !== undefined) return invalid();
         return { kind: 'literal', dataType: { type: 'timestamp_ntz' }, value: ts.wallMicros };
+      }
+      case 'TIME': {
+        const us = parseTime(text);
+        if (us === null) return invalid();
+        return { kind: 'literal', dataType: { type: 'time', precision: 6 }, value: BigInt(us) };
       }
       case 'X': {
         if (!/^([0-9a-fA-F]{2})*[0-9a-fA-F]?$/.test(text)) return invalid();

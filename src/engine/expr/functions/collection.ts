@@ -44,7 +44,7 @@ register({
   name: 'array_contains',
   arity: [2, 2],
   resolve(args, ctx) {
-    const [a] = coerceArgs('array_contains', args, ['array'], ctx);
+    const [a] = coerceArgs('array_contains', args, ['array', 'any'], ctx);
     const v = castTo(args[1]!, elemType(a!), ctx);
     return { args: [a!, v], type: T.boolean, nullable: true };
   },
@@ -126,14 +126,6 @@ defRow('sort_array', {
     });
   },
 });
-defRow('array_sort', {
-  args: ['array'],
-  ret: (a) => a[0]!.type,
-  row: ([arr], _c, node) => {
-    const et = elemType(node.args[0]!);
-    return [...(arr as unknown[])].sort((x, y) => (x === null || y === null ? (x === y ? 0 : x === null ? 1 : -1) : compareValues(et, x, y)));
-  },
-});
 defRow('array_join', {
   args: ['array', 'string', 'string'],
   arity: [2, 3],
@@ -210,56 +202,11 @@ for (const name of ['array_union', 'array_intersect', 'array_except']) {
     },
   });
 }
-defRow('sequence', {
-  args: [T.long, T.long, T.long],
-  arity: [2, 3],
-  ret: (a) => T.array(a[0]!.type.type === 'integer' || a[0]!.type.type === 'long' ? a[0]!.type : T.long, false),
-  row: ([a, b, s], _c, node) => {
-    const start = BigInt(a as bigint);
-    const stop = BigInt(b as bigint);
-    const step = s === undefined ? (stop >= start ? 1n : -1n) : BigInt(s as bigint);
-    const out: unknown[] = [];
-    const asInt = node.type.type === 'array' && node.type.elementType.type === 'integer';
-    for (let x = start; step > 0n ? x <= stop : x >= stop; x += step) out.push(asInt ? Number(x) : x);
-    return out;
-  },
-});
-
-register({
-  name: 'map',
-  arity: [0, -1],
-  resolve(args, ctx) {
-    const ks = coerceAll(args.filter((_, i) => i % 2 === 0), ctx, callSql('map', args));
-    const vs = coerceAll(args.filter((_, i) => i % 2 === 1), ctx, callSql('map', args));
-    const all: RExpr[] = [];
-    for (let i = 0; i < ks.length; i++) all.push(ks[i]!, vs[i]!);
-    return { args: all, type: T.map(ks[0]?.type ?? T.null, vs[0]?.type ?? T.null, vs.some((v) => v.nullable)), nullable: false };
-  },
-  row(vals) {
-    const keys: unknown[] = [];
-    const values: unknown[] = [];
-    for (let i = 0; i < vals.length; i += 2) {
-      const j = keys.indexOf(vals[i]);
-      if (j >= 0) values[j] = vals[i + 1];
-      else {
-        keys.push(vals[i]);
-        values.push(vals[i + 1]);
-      }
-    }
-    return { keys, values };
-  },
-  nullSafe: true,
-});
-defRow('map_keys', { args: ['map'], ret: (a) => (a[0]!.type.type === 'map' ? T.array(a[0]!.type.keyType, false) : T.null), row: ([m]) => (m as MapV).keys });
+defRow('map_keys', { args: ['map'], ret: (a) => (a[0]!.type.type === 'map' ? T.array(a[0]!.type.keyType) : T.null), row: ([m]) => (m as MapV).keys });
 defRow('map_values', {
   args: ['map'],
   ret: (a) => (a[0]!.type.type === 'map' ? T.array(a[0]!.type.valueType, a[0]!.type.valueContainsNull) : T.null),
   row: ([m]) => (m as MapV).values,
-});
-defRow('map_from_arrays', {
-  args: ['array', 'array'],
-  ret: (a) => T.map(elemType(a[0]!), elemType(a[1]!)),
-  row: ([k, v]) => ({ keys: k, values: v }),
 });
 defRow('map_contains_key', {
   args: ['map', 'any'],
@@ -274,8 +221,20 @@ register({
   name: 'struct',
   arity: [0, -1],
   resolve(args) {
-    const fields = args.map((a, i) => ({ name: a.k === 'ref' ? a.name : structFieldName(a, i), dataType: a.type, nullable: a.nullable }));
+    const fields = args.map((a, i) => ({ name: a.k === 'ref' || a.k === 'lambdaVar' ? a.name : structFieldName(a, i), dataType: a.type, nullable: a.nullable }));
     return { args, type: T.struct(fields), nullable: false };
+  },
+  row: (vals) => [...vals],
+  nullSafe: true,
+});
+/** A parenthesised row `(a, b)`: a struct whose generated name lists its field names. */
+register({
+  name: '__row_struct',
+  arity: [1, -1],
+  resolve(args) {
+    const fields = args.map((a, i) => ({ name: a.k === 'ref' || a.k === 'lambdaVar' ? a.name : structFieldName(a, i), dataType: a.type, nullable: a.nullable }));
+    const sql = `named_struct(${fields.map((f, i) => `${f.name}, ${args[i]!.sql}`).join(', ')})`;
+    return { args, type: T.struct(fields), nullable: false, sql };
   },
   row: (vals) => [...vals],
   nullSafe: true,

@@ -1,9 +1,10 @@
 /** Conditional functions: coalesce, if, nvl, nvl2, nullif, greatest, least, assert_true. */
-import { T, typeSql } from '../../plan/type-utils.js';
+import type { RExpr } from '../../plan/logical-plan.js';
+import { T, isNumeric, typeSql } from '../../plan/type-utils.js';
 import { compareValues } from '../compare.js';
 import { castTo, coerceAll } from './coercion.js';
 import { callSql } from './helpers.js';
-import { dataTypeMismatch, register } from './registry.js';
+import { dataTypeMismatch, register, unexpectedInputType } from './registry.js';
 
 register(
   {
@@ -59,6 +60,31 @@ register({
   },
   nullSafe: true,
 });
+/** nullifzero(x) = nullif(x, 0); zeroifnull(x) = coalesce(x, 0). */
+for (const name of ['nullifzero', 'zeroifnull']) {
+  register({
+    name,
+    arity: [1, 1],
+    resolve(args, ctx) {
+      const a = args[0]!;
+      const zero: RExpr = { k: 'lit', value: 0, type: T.int, nullable: false, sql: '0' };
+      const [x] = coerceAll([a, zero], ctx, callSql(name, args));
+      if (!isNumeric(x!.type)) throw unexpectedInputType(callSql(name, args), 0, '"NUMERIC"', a);
+      // nullifzero keeps its input's type (the zero is only compared); zeroifnull widens like coalesce.
+      if (name === 'nullifzero') {
+        const keep = a.type.type === 'null' ? x! : a;
+        return { args: [keep], type: keep.type, nullable: true };
+      }
+      return { args: [x!], type: x!.type, nullable: false };
+    },
+    row([v], _ctx, node) {
+      const isZero = v !== null && compareValues(node.type, v, node.type.type === 'long' || node.type.type === 'decimal' ? 0n : 0) === 0;
+      if (name === 'nullifzero') return isZero ? null : v;
+      return v === null ? (node.type.type === 'long' || node.type.type === 'decimal' ? 0n : 0) : v;
+    },
+    nullSafe: true,
+  });
+}
 for (const [name, sign] of [
   ['greatest', 1],
   ['least', -1],

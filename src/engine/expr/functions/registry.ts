@@ -42,6 +42,11 @@ export interface ScalarFunction {
   lazy?: boolean;
   /** Non-deterministic (rand, uuid): never constant-folded. */
   nondeterministic?: boolean;
+  /**
+   * Higher-order functions: the types of lambda number `lambdaIndex`'s `count` parameters, given the
+   * function's plain arguments (throws when the lambda takes a wrong number of parameters).
+   */
+  lambdaParams?: (plainArgs: RExpr[], lambdaIndex: number, count: number) => { type: DataType; nullable: boolean }[];
   /** Higher-order functions compile their lambda themselves. */
   lambdaEval?: (node: CallNode, input: import('../../plan/logical-plan.js').Attr[], env: import('../compile.js').CompileEnv, index: Map<number, number>) => import('../compile.js').Kernel;
 }
