@@ -74,6 +74,10 @@ export function decode(data: Data, t: DataType): CellValue[] {
     case 'day_time_interval':
       for (let i = 0; i < n; i++) if (isValid(data, i)) out[i] = int64At(values, i + off);
       return out;
+    case 'time':
+      // Time64(NANOSECOND) on the wire, kept as nanoseconds since midnight.
+      for (let i = 0; i < n; i++) if (isValid(data, i)) out[i] = int64At(values, i + off);
+      return out;
     case 'decimal': {
       const words = data.values as unknown as Uint32Array;
       const stride = ((data.type as { bitWidth?: number }).bitWidth ?? 128) / 32;

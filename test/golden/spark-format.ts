@@ -57,6 +57,8 @@ export function formatValue(v: CellValue, t: DataType, nested: boolean, opts: Fo
       return formatTimestamp(BigInt(v as bigint), opts.timeZone);
     case 'timestamp_ntz':
       return formatTimestamp(BigInt(v as bigint), 'UTC');
+    case 'time':
+      return formatTimeOfDay(BigInt(v as bigint));
     case 'year_month_interval':
       return formatYearMonth(v as number, t.startField, t.endField);
     case 'day_time_interval':
@@ -218,6 +220,15 @@ export function formatCalendar(v: { months: number; days: number; micros: bigint
 
 // ------------------------------------------------------------------ schema strings
 
+/** A TIME value (nanoseconds since midnight) as `HH:mm:ss[.fraction]`, trailing zeros dropped. */
+function formatTimeOfDay(nanos: bigint): string {
+  const p2 = (x: bigint): string => x.toString().padStart(2, '0');
+  const secs = nanos / 1_000_000_000n;
+  const frac = nanos % 1_000_000_000n;
+  const base = `${p2(secs / 3600n)}:${p2((secs / 60n) % 60n)}:${p2(secs % 60n)}`;
+  return frac === 0n ? base : `${base}.${frac.toString().padStart(9, '0').replace(/0+$/, '')}`;
+}
+
 /** Spark's `DataType.catalogString` (`struct<a:int,b:array<string>>`). */
 export function catalogString(t: DataType): string {
   switch (t.type) {
@@ -235,6 +246,8 @@ export function catalogString(t: DataType): string {
       return `decimal(${t.precision},${t.scale})`;
     case 'calendar_interval':
       return 'interval';
+    case 'time':
+      return `time(${t.precision})`;
     case 'year_month_interval':
       return intervalTypeString(YM_NAMES, t.startField, t.endField);
     case 'day_time_interval':

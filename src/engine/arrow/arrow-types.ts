@@ -36,6 +36,9 @@ export function toArrowType(t: DataType, timeZone: string): A.DataType {
       return new A.TimestampMicrosecond();
     case 'day_time_interval':
       return new A.DurationMicrosecond();
+    case 'time':
+      // Spark's ArrowUtils sends TIME as Time64(NANOSECOND); the engine holds µs.
+      return new A.TimeNanosecond();
     case 'year_month_interval':
       return new A.IntervalYearMonth();
     case 'calendar_interval':
@@ -98,6 +101,8 @@ export function fromArrowType(t: A.DataType): DataType {
       return (t as A.Timestamp).timezone ? T.timestamp : T.timestampNtz;
     case A.Type.Duration:
       return { type: 'day_time_interval', startField: 0, endField: 3 };
+    case A.Type.Time:
+      return T.time(6);
     case A.Type.Interval: {
       const it = t as A.Interval;
       if (it.unit === A.IntervalUnit.YEAR_MONTH) return { type: 'year_month_interval', startField: 0, endField: 1 };

@@ -101,6 +101,14 @@ function dataToVec(data: A.Data, t: DataType): Vec {
       for (let i = 0; i < n; i++) vals[i] = unit === A.TimeUnit.NANOSECOND ? src[i]! / 1000n : src[i]! * mul;
       return { ...vecFromValues(t, vals), valid };
     }
+    case A.Type.Time: {
+      const unit = (at as A.Time).unit;
+      const src = data.values as Int32Array | BigInt64Array;
+      const perUnit = unit === A.TimeUnit.SECOND ? 1e6 : unit === A.TimeUnit.MILLISECOND ? 1e3 : unit === A.TimeUnit.MICROSECOND ? 1 : 1e-3;
+      const vals: bigint[] = new Array(n);
+      for (let i = 0; i < n; i++) vals[i] = BigInt(Math.floor(Number(src[i + off]!) * perUnit));
+      return { ...vecFromValues(t, vals), valid };
+    }
     case A.Type.Decimal: {
       const bw = (at as A.Decimal).bitWidth;
       const words = data.values as Uint32Array;

@@ -173,6 +173,16 @@ export function vecToData(v: Vec, at: A.DataType): A.Data {
       }
       return A.makeData({ type: at as A.Int64, length: n, data: out, ...bm() } as never);
     }
+    case 'time': {
+      // The engine holds µs since midnight; Spark's wire type is Time64(NANOSECOND).
+      const out = new BigInt64Array(n);
+      const src = d as ArrayLike<number | bigint | null | undefined>;
+      for (let i = 0; i < n; i++) {
+        const x = src[i];
+        if (x !== undefined && x !== null && (v.valid === null || v.valid[i])) out[i] = BigInt(x) * 1000n;
+      }
+      return A.makeData({ type: at as A.TimeNanosecond, length: n, data: out, ...bm() } as never);
+    }
     case 'decimal':
       return A.makeData({ type: at as A.Decimal, length: n, data: decimalWords(d as ArrayLike<number | bigint>, n, v.valid), ...bm() });
     case 'string':

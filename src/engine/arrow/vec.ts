@@ -50,6 +50,7 @@ export function storageOf(t: DataType): Storage {
     case 'timestamp':
     case 'timestamp_ntz':
     case 'day_time_interval':
+    case 'time':
       return 'i64';
     case 'decimal':
       return 'dec';

@@ -11,6 +11,7 @@ import { POW10, digitCount, doubleToUnscaled, fitsPrecision, formatDecimal, pars
 import { castInvalidInput, castOverflow, decimalOutOfRange } from './errors.js';
 import type { EvalContext } from './eval-context.js';
 import { formatValue, javaDouble, javaFloat } from './format-value.js';
+import { parseTime, truncateTimeToPrecision } from './time-of-day.js';
 
 export type CastMode = 'ansi' | 'legacy' | 'try';
 
@@ -306,6 +307,17 @@ export function castValue(v: unknown, from: DataType, to: DataType, mode: CastMo
       }
       break;
     }
+    case 'time':
+      if (from.type === 'string') {
+        const t = parseTime(v as string);
+        if (t === null) {
+          if (mode === 'ansi') throw castInvalidInput(v as string, from, to);
+          return null;
+        }
+        return BigInt(truncateTimeToPrecision(t, to.precision));
+      }
+      if (from.type === 'time') return BigInt(truncateTimeToPrecision(Number(v), to.precision));
+      break;
     case 'binary':
       if (from.type === 'string') return new TextEncoder().encode(v as string);
       if (isIntegral(from)) {

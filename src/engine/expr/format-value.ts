@@ -2,6 +2,7 @@
 import type { DataType } from '../plan/data-type.js';
 import { formatDate, formatTimestamp } from './datetime.js';
 import { formatDecimal } from './decimal.js';
+import { formatTime } from './time-of-day.js';
 
 /** Java's Double.toString: plain for 1e-3 ≤ |x| < 1e7, else `d.dddE±n`; always a fractional part. */
 export function javaDouble(x: number): string {
@@ -82,12 +83,13 @@ export function formatInterval(t: DataType, v: unknown): string {
     if (st === 0) {
       body = en === 0 ? `${days}` : en === 1 ? `${days} ${p2(h)}` : en === 2 ? `${days} ${p2(h)}:${p2(mi)}` : `${days} ${p2(h)}:${p2(mi)}:${sec}`;
     } else if (st === 1) {
-      body = en === 1 ? `${totalH}` : en === 2 ? `${p2(totalH)}:${p2(mi)}` : `${p2(totalH)}:${p2(mi)}:${sec}`;
+      // Spark pads a leading HOUR/MINUTE field to two digits (`INTERVAL '01' HOUR`).
+      body = en === 1 ? p2(totalH) : en === 2 ? `${p2(totalH)}:${p2(mi)}` : `${p2(totalH)}:${p2(mi)}:${sec}`;
     } else if (st === 2) {
-      body = en === 2 ? `${totalM}` : `${p2(totalM)}:${sec}`;
+      body = en === 2 ? p2(totalM) : `${p2(totalM)}:${sec}`;
     } else {
       const totalS = totalM * 60n + s;
-      body = f === 0n ? `${totalS}` : `${totalS}.${f.toString().padStart(6, '0').replace(/0+$/, '')}`;
+      body = f === 0n ? p2(totalS) : `${p2(totalS)}.${f.toString().padStart(6, '0').replace(/0+$/, '')}`;
     }
     return `INTERVAL '${sign}${body}' ${unit}`;
   }
@@ -142,6 +144,8 @@ export function formatValue(t: DataType, v: unknown, o: FormatOptions): string {
       return formatTimestamp(Number(v), o.timeZone);
     case 'timestamp_ntz':
       return formatTimestamp(Number(v), null);
+    case 'time':
+      return formatTime(Number(v));
     case 'null':
       return 'NULL';
     case 'year_month_interval':

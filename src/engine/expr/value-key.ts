@@ -15,6 +15,7 @@ export function valueKey(t: DataType, v: unknown): unknown {
     case 'timestamp':
     case 'timestamp_ntz':
     case 'day_time_interval':
+    case 'time':
     case 'decimal': {
       const b = v as bigint;
       return b <= 9007199254740991n && b >= -9007199254740991n ? Number(b) : `${b}n`;

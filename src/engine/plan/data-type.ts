@@ -17,6 +17,8 @@ export type DataType =
   | { type: 'date' }
   | { type: 'timestamp' }
   | { type: 'timestamp_ntz' }
+  /** Spark 4.1 TIME(p): time of day, µs since midnight; p (0-6) is the fractional-second precision. */
+  | { type: 'time'; precision: number }
   | { type: 'calendar_interval' }
   | { type: 'year_month_interval'; startField: number; endField: number }
   | { type: 'day_time_interval'; startField: number; endField: number }

@@ -18,6 +18,7 @@ export const T = {
   date: { type: 'date' } as DataType,
   timestamp: { type: 'timestamp' } as DataType,
   timestampNtz: { type: 'timestamp_ntz' } as DataType,
+  time: (precision = 6): DataType => ({ type: 'time', precision }),
   calendarInterval: { type: 'calendar_interval' } as DataType,
   decimal: (precision: number, scale: number): DataType => ({ type: 'decimal', precision, scale }),
   array: (elementType: DataType, containsNull = true): DataType => ({ type: 'array', elementType, containsNull }),
@@ -56,6 +57,8 @@ export function typeString(t: DataType): string {
       return `decimal(${t.precision},${t.scale})`;
     case 'calendar_interval':
       return 'interval';
+    case 'time':
+      return `time(${t.precision})`;
     case 'year_month_interval':
       return intervalName(YM, t.startField, t.endField);
     case 'day_time_interval':
@@ -80,6 +83,7 @@ export function typeName(t: DataType): string {
       return 'interval';
     case 'year_month_interval':
     case 'day_time_interval':
+    case 'time':
       return typeString(t);
     case 'null':
       return 'void';
@@ -117,6 +121,8 @@ export function typeEquals(a: DataType, b: DataType): boolean {
         a.fields.length === b.fields.length &&
         a.fields.every((f, i) => f.name === b.fields[i]?.name && typeEquals(f.dataType, b.fields[i]!.dataType))
       );
+    case 'time':
+      return b.type === 'time' && a.precision === b.precision;
     case 'year_month_interval':
     case 'day_time_interval':
       return true;

@@ -1,4 +1,5 @@
 /** Date and timestamp functions. Timestamps are UTC µs; field extraction uses the session time zone. */
+import type { DataType } from '../../plan/data-type.js';
 import { T } from '../../plan/type-utils.js';
 import {
   MICROS_PER_DAY,
@@ -13,6 +14,8 @@ import {
 } from '../datetime.js';
 import type { EvalContext } from '../eval-context.js';
 import { PerennialError } from '../../../core/errors.js';
+import { cannotParseTimestamp } from '../datetime-errors.js';
+import { castInvalidInput } from '../errors.js';
 import { coerceArgs, defRow, num } from './helpers.js';
 import { register } from './registry.js';
 
@@ -45,12 +48,26 @@ field('weekofyear', (_y, _m, _d, days) => {
   const [ty] = daysToYmd(thursday);
   return Math.floor((thursday - ymdToDays(ty, 1, 1)) / 7) + 1;
 });
-const tsField = (name: string, f: (localUs: number) => number) =>
-  defRow(name, { args: [TS], ret: T.int, row: ([t], ctx) => f(local(t, ctx)) });
 const tod = (l: number): number => ((l % MICROS_PER_DAY) + MICROS_PER_DAY) % MICROS_PER_DAY;
-tsField('hour', (l) => Math.floor(tod(l) / 3600e6));
-tsField('minute', (l) => Math.floor((tod(l) % 3600e6) / 60e6));
-tsField('second', (l) => Math.floor((tod(l) % 60e6) / 1e6));
+/** hour/minute/second of a timestamp (in the session zone), a TIMESTAMP_NTZ or a TIME. */
+const timeField = (name: string, f: (todUs: number) => number) =>
+  register({
+    name,
+    arity: [1, 1],
+    resolve(args, ctx) {
+      const a = args[0]!;
+      const t = a.type.type;
+      const arg = t === 'time' || t === 'timestamp_ntz' ? a : coerceArgs(name, args, [TS], ctx)[0]!;
+      return { args: [arg], type: T.int, nullable: arg.nullable };
+    },
+    row([v], ctx, node) {
+      const t = node.args[0]!.type.type;
+      return f(t === 'time' ? num(v) : tod(t === 'timestamp_ntz' ? num(v) : local(v, ctx)));
+    },
+  });
+timeField('hour', (t) => Math.floor(t / 3600e6));
+timeField('minute', (t) => Math.floor((t % 3600e6) / 60e6));
+timeField('second', (t) => Math.floor((t % 60e6) / 1e6));
 
 defRow('date_add', { args: [D, T.int], ret: T.date, row: ([d, n]) => (d as number) + (n as number) }, 'dateadd');
 defRow('date_sub', { args: [D, T.int], ret: T.date, row: ([d, n]) => (d as number) - (n as number) });
@@ -78,16 +95,6 @@ defRow('next_day', {
     return (d as number) + delta;
   },
 });
-defRow('make_date', {
-  args: [T.int, T.int, T.int],
-  ret: T.date,
-  nullable: true,
-  row: ([y, m, d]) => {
-    const [yy, mm, dd] = [y, m, d] as number[];
-    if (mm! < 1 || mm! > 12 || dd! < 1 || dd! > daysInMonth(yy!, mm!)) return null;
-    return ymdToDays(yy!, mm!, dd!);
-  },
-});
 defRow('months_between', {
   args: [TS, TS, T.boolean],
   arity: [2, 3],
@@ -106,6 +113,8 @@ defRow('months_between', {
     const r = months + (secs1 - secs2) / (31 * 86400);
     return roundOff === false ? r : Math.round(r * 1e8) / 1e8;
   },
+  // roundOff defaults to true and shows in the name.
+  sql: (args, called) => `${called}(${args.map((a) => a.sql).join(', ')}${args.length === 2 ? ', true' : ''})`,
 });
 
 /** Spark datetime pattern → text (the common letters). */
@@ -187,7 +196,7 @@ defRow('date_format', {
 });
 
 /** Parse with a Spark pattern (numeric fields only); null when it does not match. */
-function parseWithPattern(s: string, pattern: string): number | null {
+export function parseWithPattern(s: string, pattern: string): number | null {
   let re = '';
   const fields: string[] = [];
   for (let i = 0; i < pattern.length; ) {
@@ -215,39 +224,54 @@ function parseWithPattern(s: string, pattern: string): number | null {
   return ymdToDays(v.y!, v.M!, v.d!) * MICROS_PER_DAY + (v.H! || v.h!) * 3600e6 + v.m! * 60e6 + v.s! * 1e6 + v.S!;
 }
 
-defRow('to_date', {
-  args: ['any', 'string'],
-  arity: [1, 2],
-  ret: T.date,
-  nullable: true,
-  row: ([x, f], ctx, node) => {
-    const t = node.args[0]!.type;
-    if (t.type === 'date') return x;
-    if (t.type === 'timestamp') return Math.floor(local(x, ctx) / MICROS_PER_DAY);
-    if (t.type === 'timestamp_ntz') return Math.floor(num(x) / MICROS_PER_DAY);
-    const s = String(x);
-    const us = f === undefined ? parseTimestamp(s, null) : parseWithPattern(s, f as string);
-    return us === null ? null : Math.floor(us / MICROS_PER_DAY);
-  },
-});
-defRow('to_timestamp', {
-  args: ['any', 'string'],
-  arity: [1, 2],
-  ret: T.timestamp,
-  nullable: true,
-  row: ([x, f], ctx, node) => {
-    const t = node.args[0]!.type;
-    if (t.type === 'timestamp') return x;
-    if (t.type === 'date') return BigInt(localToUtc((x as number) * MICROS_PER_DAY, ctx.timeZone));
-    const s = String(x);
-    if (f === undefined) {
-      const us = parseTimestamp(s, ctx.timeZone);
-      return us === null ? null : BigInt(us);
-    }
-    const l = parseWithPattern(s, f as string);
-    return l === null ? null : BigInt(localToUtc(l, ctx.timeZone));
-  },
-});
+/**
+ * to_date / to_timestamp / to_timestamp_ntz / to_timestamp_ltz and their try_ forms. Without a format a
+ * string goes through CAST (CAST_INVALID_INPUT under ANSI); with one, a mismatch is CANNOT_PARSE_TIMESTAMP.
+ */
+function defToDatetime(name: string, ret: DataType, isTry: boolean): void {
+  register({
+    name,
+    arity: [1, 2],
+    resolve(args, ctx) {
+      const [x, f] = args;
+      const st = x!.type.type;
+      const arg = st === 'date' || st === 'timestamp' || st === 'timestamp_ntz' ? x! : coerceArgs(name, [x!], ['string'], ctx)[0]!;
+      const fmt = f === undefined ? [] : coerceArgs(name, [f], ['string'], ctx);
+      return { args: [arg, ...fmt], type: ret, nullable: true };
+    },
+    row([x, f], ctx, node) {
+      const from = node.args[0]!.type.type;
+      const strict = ctx.ansi && !isTry;
+      let localUs: number | null;
+      let utcUs: number | null = null;
+      if (from === 'date') localUs = (x as number) * MICROS_PER_DAY;
+      else if (from === 'timestamp') {
+        utcUs = num(x);
+        localUs = local(x, ctx);
+      } else if (from === 'timestamp_ntz') localUs = num(x);
+      else if (f === undefined) {
+        const s = String(x);
+        localUs = parseTimestamp(s, null);
+        if (localUs !== null && ret.type === 'timestamp') utcUs = parseTimestamp(s, ctx.timeZone);
+        if (localUs === null && strict) throw castInvalidInput(s, T.string, ret);
+      } else {
+        localUs = parseWithPattern(String(x), f as string);
+        if (localUs === null && strict) throw cannotParseTimestamp(String(x), `try_${name.replace(/^try_/, '')}`);
+      }
+      if (localUs === null) return null;
+      if (ret.type === 'date') return Math.floor(localUs / MICROS_PER_DAY);
+      if (ret.type === 'timestamp_ntz') return BigInt(localUs);
+      return BigInt(utcUs ?? localToUtc(localUs, ctx.timeZone));
+    },
+  });
+}
+defToDatetime('to_date', T.date, false);
+defToDatetime('try_to_date', T.date, true);
+defToDatetime('to_timestamp', T.timestamp, false);
+defToDatetime('try_to_timestamp', T.timestamp, true);
+defToDatetime('to_timestamp_ltz', T.timestamp, false);
+defToDatetime('to_timestamp_ntz', T.timestampNtz, false);
+
 defRow('unix_timestamp', {
   args: ['any', 'string'],
   arity: [0, 2],
@@ -331,20 +355,6 @@ defRow('trunc', {
     return r === null ? null : r / MICROS_PER_DAY;
   },
 });
-defRow('make_timestamp', {
-  args: [T.int, T.int, T.int, T.int, T.int, T.decimal(16, 6), 'string'],
-  arity: [6, 7],
-  ret: T.timestamp,
-  nullable: true,
-  row: ([y, mo, d, h, mi, s, tz], ctx) => {
-    const [yy, mm, dd, hh, mn] = [y, mo, d, h, mi] as number[];
-    if (mm! < 1 || mm! > 12 || dd! < 1 || dd! > daysInMonth(yy!, mm!) || hh! > 23 || mn! > 59) return null;
-    const micros = Number(s as bigint);
-    if (micros < 0 || micros > 60e6) return null;
-    const l = ymdToDays(yy!, mm!, dd!) * MICROS_PER_DAY + hh! * 3600e6 + mn! * 60e6 + micros;
-    return BigInt(localToUtc(l, (tz as string | undefined) ?? ctx.timeZone));
-  },
-});
 defRow('from_utc_timestamp', { args: [TS, 'string'], ret: T.timestamp, row: ([t, tz]) => BigInt(utcToLocal(num(t), tz as string)) });
 defRow('to_utc_timestamp', { args: [TS, 'string'], ret: T.timestamp, row: ([t, tz]) => BigInt(localToUtc(num(t), tz as string)) });
 defRow('date_part_year', { args: [D], ret: T.int, row: ([d]) => daysToYmd(d as number)[0] });
@@ -398,6 +408,65 @@ export function extractField(field: string, days: number, todUs: number): number
   }
 }
 
+/** extract() of an interval: [result type, value] per field, truncating toward zero as Spark does. */
+function intervalField(field: string, t: DataType, v: unknown): unknown {
+  if (t.type === 'year_month_interval') {
+    const months = Number(v);
+    return field === 'YEAR' ? Math.trunc(months / 12) : months % 12;
+  }
+  let months = 0;
+  let days = 0;
+  let micros: bigint;
+  if (t.type === 'calendar_interval') {
+    const c = v as { months: number; days: number; micros: bigint };
+    months = c.months;
+    days = c.days;
+    micros = BigInt(c.micros);
+  } else {
+    micros = BigInt(v as bigint);
+    days = Number(micros / BigInt(MICROS_PER_DAY));
+    micros %= BigInt(MICROS_PER_DAY);
+  }
+  switch (field) {
+    case 'YEAR':
+      return Math.trunc(months / 12);
+    case 'MONTH':
+      return months % 12;
+    case 'DAY':
+      return days;
+    case 'HOUR': {
+      const h = micros / 3_600_000_000n;
+      return t.type === 'calendar_interval' ? h : Number(h);
+    }
+    case 'MINUTE':
+      return Number((micros / 60_000_000n) % 60n);
+    default:
+      return micros % 60_000_000n;
+  }
+}
+
+/** Fields extract() accepts per interval type, with their result types (Spark's ExtractInterval*). */
+function intervalFieldType(field: string, t: DataType): DataType | undefined {
+  const ym = t.type === 'year_month_interval';
+  const dt = t.type === 'day_time_interval';
+  switch (field) {
+    case 'YEAR':
+      return dt ? undefined : T.int;
+    case 'MONTH':
+      return dt ? undefined : T.byte;
+    case 'DAY':
+      return ym ? undefined : T.int;
+    case 'HOUR':
+      return ym ? undefined : t.type === 'calendar_interval' ? T.long : T.byte;
+    case 'MINUTE':
+      return ym ? undefined : T.byte;
+    case 'SECOND':
+      return ym ? undefined : T.decimal(8, 6);
+    default:
+      return undefined;
+  }
+}
+
 for (const name of ['extract', 'date_part', 'datepart']) {
   register({
     name,
@@ -406,18 +475,32 @@ for (const name of ['extract', 'date_part', 'datepart']) {
       const f = args[0]!;
       const raw = f.k === 'lit' && typeof f.value === 'string' ? f.value : undefined;
       const field = raw === undefined ? undefined : FIELD_ALIASES[raw.toUpperCase()];
-      if (field === undefined)
-        throw new PerennialError('INVALID_EXTRACT_FIELD', `[INVALID_EXTRACT_FIELD] Cannot extract ${raw ?? f.sql} from ${args[1]!.sql}. SQLSTATE: 42601`, { messageParameters: { field: raw ?? f.sql, expr: args[1]!.sql } });
       const src = args[1]!;
-      const isTs = src.type.type === 'timestamp' || src.type.type === 'timestamp_ntz';
-      const timeField = field === 'HOUR' || field === 'MINUTE' || field === 'SECOND';
-      const coerced = isTs ? src : coerceArgs(called, [src], [timeField ? 'timestamp' : 'date'], ctx)[0]!;
+      const invalid = () =>
+        new PerennialError('INVALID_EXTRACT_FIELD', `[INVALID_EXTRACT_FIELD] Cannot extract ${raw ?? f.sql} from ${src.sql}. SQLSTATE: 42601`, { messageParameters: { field: raw ?? f.sql, expr: src.sql } });
+      if (field === undefined) throw invalid();
       const sql = called === 'date_part' ? `date_part(${raw}, ${src.sql})` : `${called}(${raw} FROM ${src.sql})`;
+      const st = src.type.type;
+      if (st === 'year_month_interval' || st === 'day_time_interval' || st === 'calendar_interval') {
+        const type = intervalFieldType(field, src.type);
+        if (type === undefined) throw invalid();
+        return { args: [src], type, nullable: src.nullable, sql, opts: { field, interval: true } };
+      }
+      const timeField = field === 'HOUR' || field === 'MINUTE' || field === 'SECOND';
+      if (st === 'time') {
+        if (!timeField) throw invalid();
+        const type = field === 'SECOND' ? T.decimal(8, 6) : T.int;
+        return { args: [src], type, nullable: src.nullable, sql, opts: { field, time: true } };
+      }
+      const isTs = st === 'timestamp' || st === 'timestamp_ntz';
+      const coerced = isTs ? src : coerceArgs(called, [src], [timeField ? 'timestamp' : 'date'], ctx)[0]!;
       const type = field === 'SECOND' ? T.decimal(8, 6) : T.int;
       return { args: [coerced], type, nullable: coerced.nullable, sql, opts: { field, ntz: coerced.type.type === 'timestamp_ntz', date: coerced.type.type === 'date' } };
     },
     row: ([v], ctx, node) => {
-      const o = node.opts as { field: string; ntz: boolean; date: boolean };
+      const o = node.opts as { field: string; ntz?: boolean; date?: boolean; interval?: boolean; time?: boolean };
+      if (o.interval) return intervalField(o.field, node.args[0]!.type, v);
+      if (o.time) return extractField(o.field, 0, num(v));
       if (o.date) return extractField(o.field, v as number, 0);
       const l = o.ntz ? num(v) : local(v, ctx);
       const days = Math.floor(l / MICROS_PER_DAY);

@@ -1,4 +1,5 @@
 /** Operators: arithmetic, comparison, boolean logic, null tests, IN, LIKE, bitwise. */
+import { PerennialError } from '../../../core/errors.js';
 import type { DataType } from '../../plan/data-type.js';
 import type { RExpr } from '../../plan/logical-plan.js';
 import { T, isIntegral, isNumeric, typeSql } from '../../plan/type-utils.js';
@@ -8,6 +9,7 @@ import { type CmpOp, compareVecs, valuesEqual } from '../compare.js';
 import { addMonths, MICROS_PER_DAY } from '../datetime.js';
 import { castTo, coerceAll, coerceArithmetic, coerceComparison } from './coercion.js';
 import { callSql, coerceArgs } from './helpers.js';
+import { intervalArith, intervalKernel } from './interval-arith.js';
 import { type ResolveContext, type Resolved, dataTypeMismatch, register } from './registry.js';
 
 const DAY_INTERVAL: DataType = { type: 'day_time_interval', startField: 0, endField: 0 };
@@ -143,6 +145,8 @@ function defArith(op: ArithOp, names: string[], sqlOp: string): void {
           const dt = datetimeArith(op, args[0]!, args[1]!, ctx, sql);
           if (dt) return dt;
         }
+        const iv = intervalArith(op, args[0]!, args[1]!, sql);
+        if (iv) return iv;
         const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, op, ctx, sql);
         const resultType = op === 'div' ? T.long : t;
         const nullable = l.nullable || r.nullable || op === '/' || op === '%' || op === 'div' || op === 'pmod' || t.type === 'decimal';
@@ -151,6 +155,7 @@ function defArith(op: ArithOp, names: string[], sqlOp: string): void {
       vector(args, _n, ctx, node) {
         const dt = node.opts?.dt as string | undefined;
         if (dt) return datetimeKernel(dt, args[0]!, args[1]!, node.type);
+        if (node.opts?.iv) return intervalKernel(node.opts.iv as string, args[0]!, args[1]!, node.type, false);
         const mode = node.opts?.try ? 'try' : 'default';
         const r = arith(op, args[0]!, args[1]!, node.opts?.opType as DataType, ctx, mode);
         return { ...r, type: node.type };
@@ -178,10 +183,15 @@ for (const [name, op] of [
     arity: [2, 2],
     resolve(args, ctx) {
       const sql = callSql(name, args);
+      // Date/timestamp/interval forms, as the plain operators (try_ only changes error handling).
+      const special = op === '+' || op === '-' ? datetimeArith(op, args[0]!, args[1]!, ctx, sql) : intervalArith(op, args[0]!, args[1]!, sql);
+      if (special) return { ...special, nullable: true };
       const [l, r, t] = coerceArithmetic(args[0]!, args[1]!, op, ctx, sql);
       return { args: [l, r], type: t, nullable: true, opts: { op, opType: t, try: true }, sql };
     },
     vector(args, _n, ctx, node) {
+      if (node.opts?.dt) return datetimeKernel(node.opts.dt as string, args[0]!, args[1]!, node.type);
+      if (node.opts?.iv) return intervalKernel(node.opts.iv as string, args[0]!, args[1]!, node.type, true);
       return { ...arith(op, args[0]!, args[1]!, node.opts?.opType as DataType, ctx, 'try'), type: node.type };
     },
   });
@@ -236,6 +246,8 @@ function defCmp(op: CmpOp, names: string[], sqlOp: string, negated = false): voi
       arity: [2, 2],
       resolve(args, ctx) {
         const inner = `(${args[0]!.sql} ${sqlOp} ${args[1]!.sql})`;
+        // Spark 4's function examples name `equal_null(1, '11')` as a call, while its SQLQueryTestSuite
+        // files name `equal_null(b, c)` as `(b <=> c)`; the operator form is kept until that is settled.
         const sql = negated ? `(NOT ${inner})` : inner;
         const [l, r] = coerceComparison(args[0]!, args[1]!, ctx, inner);
         if (l.type.type === 'map') throw dataTypeMismatch('INVALID_ORDERING_TYPE', sql, `The \`${sqlOp}\` does not support ordering on type "${typeSql(l.type)}".`);
@@ -435,7 +447,8 @@ register({
   name: 'between',
   arity: [3, 3],
   resolve(args, ctx) {
-    const sql = `(${args[0]!.sql} BETWEEN ${args[1]!.sql} AND ${args[2]!.sql})`;
+    // Spark 4 rewrites BETWEEN at analysis but keeps the call form as its name.
+    const sql = callSql('between', args);
     const [a, lo] = coerceComparison(args[0]!, args[1]!, ctx, sql);
     const [a2, hi] = coerceComparison(args[0]!, args[2]!, ctx, sql);
     return { args: [a!, lo!, a2!, hi!], type: T.boolean, nullable: args.some((x) => x.nullable), sql };
@@ -468,7 +481,12 @@ for (const [name, kw, ci] of [
     name,
     arity: [2, 3],
     resolve(args, ctx) {
-      const sql = args.length === 3 ? `${args[0]!.sql} ${kw} ${args[1]!.sql} ESCAPE '${args[2]!.sql}'` : `${args[0]!.sql} ${kw} ${args[1]!.sql}`;
+      // ILIKE is rewritten to a LIKE over lower-cased sides, so its name is always the call form.
+      const sql = ci
+        ? callSql(name, args.slice(0, 2))
+        : args.length === 3
+          ? `${args[0]!.sql} ${kw} ${args[1]!.sql} ESCAPE '${args[2]!.sql}'`
+          : `${args[0]!.sql} ${kw} ${args[1]!.sql}`;
       const a = coerceArgs(name, args.slice(0, 2), ['string', 'string'], ctx);
       const esc = args[2]?.k === 'lit' ? String(args[2].value) : '\\';
       return { args: a, type: T.boolean, nullable: a.some((x) => x.nullable), sql, opts: { escape: esc } };
@@ -500,11 +518,11 @@ register(
   {
     name: 'rlike',
     arity: [2, 2],
-    resolve(args, ctx) {
+    resolve(args, ctx, called) {
       const a = coerceArgs('rlike', args, ['string', 'string'], ctx);
-      return { args: a, type: T.boolean, nullable: a.some((x) => x.nullable), sql: `RLIKE(${args[0]!.sql}, ${args[1]!.sql})` };
+      return { args: a, type: T.boolean, nullable: a.some((x) => x.nullable), sql: `${called.toUpperCase()}(${args[0]!.sql}, ${args[1]!.sql})`, opts: { called } };
     },
-    vector(args, n) {
+    vector(args, n, _ctx, node) {
       const [s, p] = args as [Vec, Vec];
       const out = new Uint8Array(n);
       const cache = new Map<string, RegExp>();
@@ -514,7 +532,7 @@ register(
         if (x == null || y == null) continue;
         let re = cache.get(y);
         if (!re) {
-          re = new RegExp(y, 'u');
+          re = compileRegex(y, String(node.opts?.called ?? 'rlike'));
           cache.set(y, re);
         }
         out[i] = re.test(x) ? 1 : 0;
@@ -525,6 +543,20 @@ register(
   'regexp',
   'regexp_like',
 );
+
+/** A user's regular expression, or Spark's error for an invalid one. */
+function compileRegex(pattern: string, fnName: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new PerennialError(
+      'INVALID_PARAMETER_VALUE.PATTERN',
+      `[INVALID_PARAMETER_VALUE.PATTERN] The value of parameter(s) \`regexp\` in \`${fnName}\` is invalid: ${detail}. SQLSTATE: 22023`,
+      { messageParameters: { parameter: '`regexp`', functionName: `\`${fnName}\`` } },
+    );
+  }
+}
 
 function defBitwise(name: string, sym: string, f: (a: bigint, b: bigint) => bigint): void {
   register({
