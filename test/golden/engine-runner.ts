@@ -12,7 +12,7 @@ import type { StructType } from '../../src/engine/plan/data-type.js';
 import type { Plan } from '../../src/engine/plan/parsed-plan.js';
 import { parseStatement } from '../../src/engine/sql/index.js';
 import { batchRows } from './arrow-rows.js';
-import { catalogString, formatRow } from './spark-format.js';
+import { type FormatOptions, catalogString, formatRow } from './spark-format.js';
 
 /** SQLQueryTestSuite runs with this session time zone; the function examples were produced with it too. */
 export const GOLDEN_TIME_ZONE = 'America/Los_Angeles';
@@ -66,7 +66,7 @@ export type RunOutcome =
   | { kind: 'error'; errorClass: string; sqlState: string; message: string };
 
 /** `spark.sql(text)` and, for queries, execution and collection; rows rendered as the harness prints them. */
-export async function runSql(session: EngineSession, text: string): Promise<RunOutcome> {
+export async function runSql(session: EngineSession, text: string, format: Partial<FormatOptions> = {}): Promise<RunOutcome> {
   try {
     const outcome = await session.sql(text);
     let schema: StructType;
@@ -81,7 +81,7 @@ export async function runSql(session: EngineSession, text: string): Promise<RunO
     }
     const rows: string[] = [];
     for await (const b of batches) {
-      for (const r of batchRows(b, schema)) rows.push(formatRow(r, schema, { timeZone: GOLDEN_TIME_ZONE }));
+      for (const r of batchRows(b, schema)) rows.push(formatRow(r, schema, { timeZone: GOLDEN_TIME_ZONE, ...format }));
     }
     return { kind: 'rows', schema, rows };
   } catch (e) {

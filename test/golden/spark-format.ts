@@ -21,6 +21,8 @@ export type CellValue =
 export interface FormatOptions {
   /** Session time zone used for TIMESTAMP (LTZ) values. */
   timeZone: string;
+  /** `sql` (default): INTERVAL '1-2' YEAR TO MONTH, as SQLQueryTestSuite prints; `plain`: 1-2. */
+  intervalStyle?: 'sql' | 'plain';
 }
 
 export function formatRow(row: CellValue[], schema: StructType, opts: FormatOptions): string {
@@ -60,9 +62,9 @@ export function formatValue(v: CellValue, t: DataType, nested: boolean, opts: Fo
     case 'time':
       return formatTimeOfDay(BigInt(v as bigint));
     case 'year_month_interval':
-      return formatYearMonth(v as number, t.startField, t.endField);
+      return opts.intervalStyle === 'plain' ? plainYearMonth(v as number) : formatYearMonth(v as number, t.startField, t.endField);
     case 'day_time_interval':
-      return formatDayTime(BigInt(v as bigint), t.startField, t.endField);
+      return opts.intervalStyle === 'plain' ? plainDayTime(BigInt(v as bigint)) : formatDayTime(BigInt(v as bigint), t.startField, t.endField);
     case 'calendar_interval':
       return formatCalendar(v as { months: number; days: number; micros: bigint });
     case 'array':
@@ -159,6 +161,24 @@ export function formatTimestamp(micros: bigint, timeZone: string): string {
 
 const YM_NAMES = ['YEAR', 'MONTH'];
 const DT_NAMES = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+
+/** `1-2`, `-0-11`: how the function-example corpus renders year-month intervals whatever their fields. */
+export function plainYearMonth(months: number): string {
+  const a = Math.abs(months);
+  return `${months < 0 ? '-' : ''}${Math.floor(a / 12)}-${a % 12}`;
+}
+
+/** `2 00:00:00.000000000`: the corpus's day-time rendering (days, then time with nanoseconds). */
+export function plainDayTime(micros: bigint): string {
+  const a = micros < 0n ? -micros : micros;
+  const days = a / 86_400_000_000n;
+  const rest = a % 86_400_000_000n;
+  const h = rest / 3_600_000_000n;
+  const m = (rest / 60_000_000n) % 60n;
+  const sec = (rest / 1_000_000n) % 60n;
+  const nanos = (rest % 1_000_000n) * 1000n;
+  return `${micros < 0n ? '-' : ''}${days} ${pad(h)}:${pad(m)}:${pad(sec)}.${pad(nanos, 9)}`;
+}
 
 export function formatYearMonth(months: number, start: number, end: number): string {
   const sign = months < 0 ? '-' : '';

@@ -50,7 +50,8 @@ describe('Spark function examples', () => {
           if (kind !== 'run') continue;
           total++;
           if (handle === undefined) continue;
-          const got = await runSql(handle.session, t.query);
+          // The corpus renders ANSI intervals as `1-2` / `2 00:00:00.000000000` (not SQL literals).
+          const got = await runSql(handle.session, t.query, { intervalStyle: 'plain' });
           let why = '';
           if (got.kind === 'error') why = got.message.split('\n')[0] ?? '';
           else {
