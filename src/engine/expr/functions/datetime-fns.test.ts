@@ -1,18 +1,8 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../index.js';
+import { testSession } from '../../test-support/session.js';
 
-const session = (ansi = true) => {
-  const s = createEngine({
-    profile: { ansiEnabled: ansi, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false },
-    warehouseDir: join(tmpdir(), 'perennial-wh'),
-    allowedRoots: [tmpdir()],
-  }).newSession();
-  s.conf.set('spark.sql.session.timeZone', 'UTC');
-  return s;
-};
+const session = testSession;
 
 async function run(text: string, ansi = true): Promise<{ batches: RecordBatch[]; names: string[] }> {
   const s = session(ansi);

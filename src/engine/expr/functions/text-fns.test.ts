@@ -1,20 +1,10 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../index.js';
+import { testSession } from '../../test-support/session.js';
 import { parseUri, urlDecode, urlEncode } from './url.js';
 import { NumberFormat } from './number-format.js';
 import { readJson, writeJson } from './json-text.js';
 
-const session = (ansi = true) => {
-  const s = createEngine({
-    profile: { ansiEnabled: ansi, stringNumberCoercion: 'lenient', legacySizeOfNull: false, legacyStatisticalAggregate: false },
-    warehouseDir: join(tmpdir(), 'perennial-wh'),
-    allowedRoots: [tmpdir()],
-  }).newSession();
-  s.conf.set('spark.sql.session.timeZone', 'UTC');
-  return s;
-};
+const session = testSession;
 
 /** First cell of a one-row query, as a string (or null). */
 async function cell(text: string, ansi = true): Promise<string | null> {
