@@ -251,16 +251,18 @@ export function takeVec(v: Vec, idx: ArrayLike<number>): Vec {
 
 /** Gather where index -1 means NULL (outer join padding). */
 export function takeVecNullable(v: Vec, idx: Int32Array): Vec {
-  const safe = new Int32Array(idx.length);
-  let anyNull = false;
-  for (let i = 0; i < idx.length; i++) {
-    const j = idx[i]!;
-    if (j < 0) anyNull = true;
-    else safe[i] = j;
-  }
   if (v.length === 0) return nullVec(v.type, idx.length);
+  let anyNull = false;
+  for (let i = 0; i < idx.length; i++)
+    if (idx[i]! < 0) {
+      anyNull = true;
+      break;
+    }
+  // Inner-join output (no -1) takes directly: the copy below was a tenth of q09.
+  if (!anyNull) return takeVec(v, idx);
+  const safe = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) safe[i] = Math.max(0, idx[i]!);
   const out = takeVec(v, safe);
-  if (!anyNull) return out;
   const valid = out.valid ?? new Uint8Array(idx.length).fill(1);
   for (let i = 0; i < idx.length; i++) if (idx[i]! < 0) valid[i] = 0;
   return { ...out, valid };
