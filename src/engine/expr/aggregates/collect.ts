@@ -7,7 +7,7 @@ import { compareValues } from '../compare.js';
 import { dataTypeMismatch } from '../functions/registry.js';
 import { valueKey } from '../value-key.js';
 import { constantValue, isFoldable, nonFoldableArgument } from './args.js';
-import { type Accumulator, registerAgg } from './registry.js';
+import { type Accumulator, GroupValueCounts, registerAgg } from './registry.js';
 
 for (const [name, set] of [
   ['collect_list', false],
@@ -197,37 +197,24 @@ registerAgg({
   create(node) {
     const t = node.args[0]!.type;
     const k = node.opts?.k as number;
-    const groups: Map<unknown, { value: unknown; count: number }>[] = [];
-    let held = 0;
+    const counts = new GroupValueCounts();
     return {
       update(g, [a], n) {
         for (let i = 0; i < n; i++) {
           const x = getValue(a!, i);
-          const gi = g[i]!;
-          let m = groups[gi];
-          if (!m) {
-            m = new Map();
-            groups[gi] = m;
-          }
-          const key = x === null ? null : valueKey(t, x);
-          const e = m.get(key);
-          if (e) e.count++;
-          else {
-            m.set(key, { value: x, count: 1 });
-            held++;
-          }
+          counts.add(g[i]!, x === null ? null : valueKey(t, x), x);
         }
       },
       result(ng) {
         const out: unknown[] = new Array(ng);
         for (let i = 0; i < ng; i++) {
-          const entries = [...(groups[i]?.values() ?? [])];
+          const entries = counts.entries(i);
           entries.sort((p, q) => q.count - p.count);
           out[i] = entries.slice(0, k).map((e) => [e.value, BigInt(e.count)]);
         }
         return vecFromValues(node.type, out);
       },
-      bytes: () => held * 48,
+      bytes: () => counts.bytes(),
     };
   },
 });

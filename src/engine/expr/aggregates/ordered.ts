@@ -8,7 +8,7 @@ import { castTo } from '../functions/coercion.js';
 import { dataTypeMismatch, wrongNumArgs } from '../functions/registry.js';
 import { valueKey } from '../value-key.js';
 import { constantValue, invalidWithinGroup, isFoldable, nonFoldableArgument, sortKeySql } from './args.js';
-import { registerAgg } from './registry.js';
+import { GroupValueCounts, registerAgg } from './registry.js';
 
 // ---------------------------------------------------------------------------------------------
 // mode
@@ -115,37 +115,23 @@ registerAgg({
   create(node) {
     const t = node.type;
     const reverse = node.opts?.reverse as boolean | undefined;
-    const groups: Map<unknown, { value: unknown; count: number }>[] = [];
-    let held = 0;
+    const counts = new GroupValueCounts();
     return {
       update(g, [a], n) {
         for (let i = 0; i < n; i++) {
           const x = getValue(a!, i);
           if (x === null) continue;
-          const gi = g[i]!;
-          let m = groups[gi];
-          if (!m) {
-            m = new Map();
-            groups[gi] = m;
-          }
-          const k = valueKey(t, x);
-          const e = m.get(k);
-          if (e) e.count++;
-          else {
-            m.set(k, { value: x, count: 1 });
-            held++;
-          }
+          counts.add(g[i]!, valueKey(t, x), x);
         }
       },
       result(ng) {
         const out: unknown[] = new Array(ng);
         for (let gi = 0; gi < ng; gi++) {
-          const m = groups[gi];
-          if (!m || m.size === 0) {
+          let entries = counts.entries(gi);
+          if (entries.length === 0) {
             out[gi] = null;
             continue;
           }
-          let entries = [...m.values()];
           if (reverse === undefined) {
             const hashes = entries.map((e) => javaHash(t, e.value));
             if (hashes.every((h) => h !== null)) entries = sparkHashOrder(hashes as number[]).map((i) => entries[i]!);
@@ -162,7 +148,7 @@ registerAgg({
         }
         return vecFromValues(t, out);
       },
-      bytes: () => held * 48,
+      bytes: () => counts.bytes(),
     };
   },
 });

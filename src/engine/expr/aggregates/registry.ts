@@ -61,3 +61,31 @@ export function grow<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: 
   if (fill !== 0) b.fill(fill as never, a.length);
   return b;
 }
+
+/** Per-group occurrence counts of distinct values (mode, approx_top_k); `value` is the first seen. */
+export class GroupValueCounts {
+  private readonly groups: Map<unknown, { value: unknown; count: number }>[] = [];
+  private held = 0;
+
+  add(gid: number, key: unknown, value: unknown): void {
+    let m = this.groups[gid];
+    if (!m) {
+      m = new Map();
+      this.groups[gid] = m;
+    }
+    const e = m.get(key);
+    if (e) e.count++;
+    else {
+      m.set(key, { value, count: 1 });
+      this.held++;
+    }
+  }
+
+  entries(gid: number): { value: unknown; count: number }[] {
+    return [...(this.groups[gid]?.values() ?? [])];
+  }
+
+  bytes(): number {
+    return this.held * 48;
+  }
+}
