@@ -190,3 +190,58 @@ export function compareVecs(op: CmpOp, a: Vec, b: Vec): Vec {
   }
   return { type: { type: 'boolean' }, length: n, data: out, valid: andValid(a.valid, b.valid, n) };
 }
+
+/** Numeric comparison of a column with one value; written per op so each loop stays monomorphic. */
+function cmpLoop(op: CmpOp, x: Int32Array | Float64Array, y: number, out: Uint8Array, n: number): void {
+  switch (op) {
+    case '=':
+      for (let i = 0; i < n; i++) out[i] = x[i] === y ? 1 : 0;
+      break;
+    case '!=':
+      for (let i = 0; i < n; i++) out[i] = x[i] !== y ? 1 : 0;
+      break;
+    case '<':
+      for (let i = 0; i < n; i++) out[i] = x[i]! < y ? 1 : 0;
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++) out[i] = x[i]! <= y ? 1 : 0;
+      break;
+    case '>':
+      for (let i = 0; i < n; i++) out[i] = x[i]! > y ? 1 : 0;
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = x[i]! >= y ? 1 : 0;
+  }
+}
+
+/**
+ * `column op literal` without materializing the literal as a column (profile lesson, TPC-H q06: the
+ * filter's constant vectors and generic comparison loop were a fifth of the query). Returns undefined
+ * when the general path must decide (NaN-aware doubles, wide storage, mixed decimal scales, NULL).
+ */
+export function compareVecScalar(op: CmpOp, a: Vec, value: unknown, valueType: DataType): Vec | undefined {
+  if (op === '<=>' || value === null || value === undefined) return undefined;
+  const t = a.type;
+  const s = storageOf(t);
+  const n = a.length;
+  const out = new Uint8Array(n);
+  if (s === 'i32' || ((s === 'i64' || s === 'dec') && a.data instanceof Float64Array)) {
+    if (t.type === 'decimal' && (valueType.type !== 'decimal' || valueType.scale !== t.scale)) return undefined;
+    const y = typeof value === 'bigint' ? Number(value) : value;
+    if (typeof y !== 'number' || !Number.isSafeInteger(y)) return undefined;
+    cmpLoop(op, a.data as Int32Array | Float64Array, y, out, n);
+  } else if (t.type === 'string' && typeof value === 'string') {
+    const x = a.data as (string | null)[];
+    if (op === '=') for (let i = 0; i < n; i++) out[i] = x[i] === value ? 1 : 0;
+    else if (op === '!=') for (let i = 0; i < n; i++) out[i] = x[i] !== value && x[i] !== null ? 1 : 0;
+    else
+      for (let i = 0; i < n; i++) {
+        const p = x[i];
+        if (p !== null && p !== undefined) out[i] = test(op, cmpStr(p, value)) ? 1 : 0;
+      }
+  } else return undefined;
+  return { type: { type: 'boolean' }, length: n, data: out, valid: a.valid };
+}
+
+const FLIPPED: Record<CmpOp, CmpOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=', '<=>': '<=>' };
+export const flipCmp = (op: CmpOp): CmpOp => FLIPPED[op];

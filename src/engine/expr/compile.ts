@@ -8,6 +8,7 @@ import type { Attr, RExpr } from '../plan/logical-plan.js';
 import { T } from '../plan/type-utils.js';
 import { type Batch, type Vec, constVec, getValue, takeBatch, vecFromValues } from '../arrow/vec.js';
 import { castVec } from './cast.js';
+import { type CmpOp, compareVecScalar, flipCmp } from './compare.js';
 import { valueKey } from './value-key.js';
 import type { EvalContext } from './eval-context.js';
 import { type CallNode, lookupFunction } from './functions/registry.js';
@@ -145,6 +146,19 @@ function compileCall(e: CallNode, input: Attr[], env: CompileEnv, index: Map<num
   if (fn.lambdaEval) return fn.lambdaEval(e, input, env, index);
   const args = e.args.map((a) => compile(a, input, env, index));
   const type = e.type;
+  const cmp = SCALAR_CMP[e.fn];
+  if (cmp && fn.vector && e.args.length === 2 && (e.args[0]!.k === 'lit') !== (e.args[1]!.k === 'lit')) {
+    // column op literal (either order): compare against the value, no constant column.
+    const litFirst = e.args[0]!.k === 'lit';
+    const lit = (litFirst ? e.args[0] : e.args[1]) as Extract<RExpr, { k: 'lit' }>;
+    const col = litFirst ? args[1]! : args[0]!;
+    const op = litFirst ? flipCmp(cmp) : cmp;
+    const vf = fn.vector;
+    return (b) => {
+      const v = col(b);
+      return compareVecScalar(op, v, lit.value, lit.type) ?? vf(args.map((a) => a(b)), b.length, ctx, e);
+    };
+  }
   if (fn.vector) {
     const vf = fn.vector;
     return (b) => vf(args.map((a) => a(b)), b.length, ctx, e);
@@ -172,6 +186,8 @@ function compileCall(e: CallNode, input: Attr[], env: CompileEnv, index: Map<num
     return vecFromValues(type, out);
   };
 }
+
+const SCALAR_CMP: Record<string, CmpOp | undefined> = { '==': '=', '=': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /** IF / COALESCE / NVL as CASE so that their branches evaluate lazily. */
 function lazyRewrite(e: CallNode): RExpr {

@@ -7,6 +7,8 @@ import type { DataType, StructType } from '../plan/data-type.js';
 import type { Attr } from '../plan/logical-plan.js';
 import { T } from '../plan/type-utils.js';
 import { parseDecimal, rescale } from '../expr/decimal.js';
+import { decodeFlatChunk } from './parquet-pages.js';
+import { CODECS } from './parquet-codecs.js';
 
 interface SchemaNode {
   element: { name: string; type?: string; converted_type?: string; logical_type?: { type: string; precision?: number; scale?: number; unit?: string; isAdjustedToUTC?: boolean }; precision?: number; scale?: number; repetition_type?: string };
@@ -259,26 +261,93 @@ function rawMetadata<M extends { schema: SchemaNode['element'][] }>(md: M, outpu
   return { md: { ...md, schema }, raw };
 }
 
+/** How our page decoder can read a column for an engine type, or undefined (hyparquet reads it). */
+function flatPlan(e: SchemaNode['element'] | undefined, t: DataType): { physical: string; maxDef: number; scaleUp: number } | undefined {
+  if (!e || !e.type || e.repetition_type === 'REPEATED') return undefined;
+  const maxDef = e.repetition_type === 'REQUIRED' ? 0 : 1;
+  const lt = e.logical_type;
+  const ct = e.converted_type;
+  const plain = { physical: e.type, maxDef, scaleUp: 1 };
+  const signedInt = lt?.type === 'INTEGER' ? (lt as { isSigned?: boolean }).isSigned !== false : ct === undefined || ct === 'INT_8' || ct === 'INT_16' || ct === 'INT_32' || ct === 'INT_64';
+  switch (t.type) {
+    case 'decimal': {
+      const isDec = lt?.type === 'DECIMAL' || ct === 'DECIMAL';
+      const scale = lt?.scale ?? e.scale ?? 0;
+      return isDec && scale === t.scale && (e.type === 'INT32' || e.type === 'INT64') ? plain : undefined;
+    }
+    case 'date':
+      return (lt?.type === 'DATE' || ct === 'DATE') && e.type === 'INT32' ? plain : undefined;
+    case 'timestamp':
+    case 'timestamp_ntz': {
+      if (e.type !== 'INT64') return undefined;
+      const unit = lt?.type === 'TIMESTAMP' ? lt.unit : ct === 'TIMESTAMP_MICROS' ? 'MICROS' : ct === 'TIMESTAMP_MILLIS' ? 'MILLIS' : undefined;
+      return unit === 'MICROS' ? plain : unit === 'MILLIS' ? { ...plain, scaleUp: 1000 } : undefined;
+    }
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+      if (lt !== undefined && lt.type !== 'INTEGER') return undefined;
+      return (e.type === 'INT64' && t.type === 'long') || e.type === 'INT32' ? (signedInt ? plain : undefined) : undefined;
+    case 'double':
+    case 'float':
+      return (e.type === 'DOUBLE' && t.type === 'double') || e.type === 'FLOAT' ? plain : undefined;
+    case 'boolean':
+      return e.type === 'BOOLEAN' ? plain : undefined;
+    case 'string':
+      return e.type === 'BYTE_ARRAY' && (ct === undefined || ct === 'UTF8' || lt?.type === 'STRING') ? plain : undefined;
+    case 'binary':
+      return e.type === 'BYTE_ARRAY' && ct === undefined && lt === undefined ? plain : undefined;
+    default:
+      return undefined;
+  }
+}
+
+interface ChunkMeta {
+  meta_data?: { path_in_schema: string[]; codec: string; total_compressed_size: bigint | number; data_page_offset: bigint | number; dictionary_page_offset?: bigint | number };
+}
+
 /** Streams a Parquet file one row group at a time, reading only the requested columns. */
-export async function* readParquet(file: string, output: Attr[]): AsyncIterable<Batch> {
+export async function* readParquet(file: string, output: Attr[], opts: { pageDecoder?: boolean; onColumn?: (name: string, via: 'pages' | 'hyparquet') => void } = {}): AsyncIterable<Batch> {
   const buf = await asyncBufferFromFile(file);
   const md0 = await parquetMetadataAsync(buf);
-  const present = new Set((parquetSchema(md0) as unknown as SchemaNode).children.map((c) => c.element.name));
+  const root = parquetSchema(md0) as unknown as SchemaNode;
+  const present = new Set(root.children.map((c) => c.element.name));
+  const topLevel = new Map(root.children.filter((c) => c.children.length === 0).map((c) => [c.element.name, c.element]));
   const wanted = output.filter((a) => present.has(a.name)).map((a) => a.name);
   // Profile lesson (q01/q06): per-value convert() + BigInt boxing + vecFromValues dominated scans; decode columnar.
   const { md, raw } = rawMetadata(md0 as unknown as { schema: SchemaNode['element'][] }, output) as unknown as { md: typeof md0; raw: Set<string> };
+  const plans = new Map(output.map((a) => [a.name, flatPlan(topLevel.get(a.name), a.type)]));
   let rowStart = 0;
   for (const rg of md.row_groups) {
     const n = Number(rg.num_rows);
+    // Flat columns through our page decoder; the rest (and any chunk it declines) through hyparquet.
+    const decoded = new Map<string, Vec>();
+    await Promise.all(
+      (rg.columns as ChunkMeta[]).map(async (c) => {
+        const m = c.meta_data;
+        if (!m || m.path_in_schema.length !== 1) return;
+        const name = m.path_in_schema[0]!;
+        const plan = plans.get(name);
+        if (!plan || !wanted.includes(name) || opts.pageDecoder === false) return;
+        const start = Number(m.dictionary_page_offset || m.data_page_offset);
+        const bytes = new Uint8Array(await buf.slice(start, start + Number(m.total_compressed_size)));
+        const t = output.find((a) => a.name === name)!.type;
+        const v = decodeFlatChunk(bytes, { ...plan, codec: m.codec, rows: n }, t);
+        if (v) decoded.set(name, v);
+      }),
+    );
+    const rest = wanted.filter((w) => !decoded.has(w));
     const chunks = new Map<string, Part[]>();
-    if (wanted.length > 0) {
+    if (rest.length > 0) {
       await parquetRead({
         file: buf,
         metadata: md,
-        columns: wanted,
+        columns: rest,
         rowStart,
         rowEnd: rowStart + n,
         parsers: PARSERS as never,
+        compressors: CODECS as never,
         onChunk: (c: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number }) => {
           const l = chunks.get(c.columnName) ?? [];
           l.push({ rowStart: c.rowStart, data: c.columnData });
@@ -287,6 +356,9 @@ export async function* readParquet(file: string, output: Attr[]): AsyncIterable<
       });
     }
     const cols = output.map((a) => {
+      const done = decoded.get(a.name);
+      opts.onColumn?.(a.name, done ? 'pages' : 'hyparquet');
+      if (done) return done;
       const parts = (chunks.get(a.name) ?? []).sort((x, y) => x.rowStart - y.rowStart);
       const isRaw = raw.has(a.name);
       const fast = fastColumn(a.type, parts, n, rowStart, isRaw);
