@@ -10,6 +10,7 @@
  */
 import { type Vec, getValue } from '../arrow/vec.js';
 import { valueKey } from '../expr/value-key.js';
+import { NumberMap } from './number-map.js';
 
 /** Codes and ids stay below 2^26 so a pair packs exactly into a double (2^52). */
 const SHIFT = 2 ** 26;
@@ -17,7 +18,10 @@ const NOT_FOUND = -1;
 
 class ColumnCoder {
   private readonly codes = new Map<unknown, number>();
+  /** Codes of numeric values (typed storage), unboxed. */
+  private readonly numbers = new NumberMap();
   private nullCode = NOT_FOUND;
+  private nanCode = NOT_FOUND;
   size = 0;
 
   /** Writes each row's code into `out`, assigning new codes when `insert`, else NOT_FOUND. */
@@ -27,6 +31,10 @@ class ColumnCoder {
     const d = v.data;
     const numeric = (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array) && v.type.type !== 'null';
     const strings = !numeric && Array.isArray(d) && v.type.type === 'string';
+    if (numeric && valid === null) {
+      this.encodeNumbers(d as Float64Array, n, out, insert);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
         if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
@@ -35,9 +43,10 @@ class ColumnCoder {
       }
       let k: unknown;
       if (numeric) {
-        const x = (d as Float64Array)[i]!;
-        k = x === 0 ? 0 : x; // -0.0 = 0.0
-      } else if (strings) k = (d as unknown[])[i];
+        out[i] = this.numberCode((d as Float64Array)[i]!, insert);
+        continue;
+      }
+      if (strings) k = (d as unknown[])[i];
       else k = valueKey(v.type, getValue(v, i));
       if (k === null) {
         if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
@@ -57,22 +66,53 @@ class ColumnCoder {
     }
   }
 
+  private encodeNumbers(d: Float64Array | Int32Array | Uint8Array, n: number, out: Float64Array, insert: boolean): void {
+    const numbers = this.numbers;
+    for (let i = 0; i < n; i++) {
+      const x = d[i]!;
+      if (x !== x) {
+        out[i] = this.numberCode(x, insert);
+        continue;
+      }
+      const k = x === 0 ? 0 : x; // -0.0 = 0.0
+      if (insert) {
+        const c = numbers.getOrSet(k, this.size);
+        if (c === this.size) this.size++;
+        out[i] = c;
+      } else out[i] = numbers.get(k);
+    }
+  }
+
+  private numberCode(x: number, insert: boolean): number {
+    if (x !== x) {
+      if (this.nanCode === NOT_FOUND && insert) this.nanCode = this.size++;
+      return this.nanCode;
+    }
+    const k = x === 0 ? 0 : x; // -0.0 = 0.0
+    if (!insert) return this.numbers.get(k);
+    const c = this.numbers.getOrSet(k, this.size);
+    if (c === this.size) this.size++;
+    return c;
+  }
+
   bytes(): number {
-    return this.size * 48;
+    return this.size * 48 + this.numbers.bytes();
   }
 }
 
 export class KeyIndex {
   private readonly coders: ColumnCoder[];
-  /** pairs[k - 1] folds id(c0..ck-1) with code(ck). */
-  private readonly pairs: Map<number | string, number>[];
+  /** pairs[k - 1] folds id(c0..ck-1) with code(ck); wide pairs (past 2^26) use a string key. */
+  private readonly pairs: NumberMap[];
+  private readonly widePairs: Map<string, number>[];
   private readonly pairSizes: number[];
   private scratch = new Float64Array(0);
   private ids = new Float64Array(0);
 
   constructor(columns: number) {
     this.coders = Array.from({ length: Math.max(1, columns) }, () => new ColumnCoder());
-    this.pairs = Array.from({ length: Math.max(0, columns - 1) }, () => new Map());
+    this.pairs = Array.from({ length: Math.max(0, columns - 1) }, () => new NumberMap());
+    this.widePairs = this.pairs.map(() => new Map());
     this.pairSizes = this.pairs.map(() => 0);
   }
 
@@ -94,7 +134,8 @@ export class KeyIndex {
   bytes(): number {
     let b = 0;
     for (const c of this.coders) b += c.bytes();
-    for (const s of this.pairSizes) b += s * 48;
+    for (const p of this.pairs) b += p.bytes();
+    for (const s of this.pairSizes) b += s * 8;
     return b;
   }
 
@@ -114,6 +155,7 @@ export class KeyIndex {
       const codes = this.scratch;
       this.coders[c]!.encode(cols[c]!, n, codes, insert);
       const pairs = this.pairs[c - 1]!;
+      const wide = this.widePairs[c - 1]!;
       let size = this.pairSizes[c - 1]!;
       for (let i = 0; i < n; i++) {
         const a = ids[i]!;
@@ -122,16 +164,25 @@ export class KeyIndex {
           ids[i] = NOT_FOUND;
           continue;
         }
+        if (a < SHIFT && b < SHIFT) {
+          const key = a * SHIFT + b;
+          if (insert) {
+            const id = pairs.getOrSet(key, size);
+            if (id === size) size++;
+            ids[i] = id;
+          } else ids[i] = pairs.get(key);
+          continue;
+        }
         // Beyond 2^26 distinct values a string key keeps pairs exact (slower, and far past TPC-H SF1).
-        const key = a < SHIFT && b < SHIFT ? a * SHIFT + b : `${a},${b}`;
-        let id = pairs.get(key);
+        const key = `${a},${b}`;
+        let id = wide.get(key);
         if (id === undefined) {
           if (!insert) {
             ids[i] = NOT_FOUND;
             continue;
           }
           id = size++;
-          pairs.set(key, id);
+          wide.set(key, id);
         }
         ids[i] = id;
       }
