@@ -28,6 +28,7 @@ export interface FlatChunk {
 }
 
 const TEXT = new TextDecoder();
+const T_INT: DataType = { type: 'integer' };
 
 // ---- Thrift compact protocol: just enough to read page headers (unknown fields are skipped). ----
 
@@ -283,8 +284,39 @@ const ENC_RLE_DICTIONARY = 8;
  * `c.rows` rows, or undefined when the chunk uses something this decoder does not take.
  */
 export function decodeFlatChunk(bytes: Uint8Array, c: FlatChunk, t: DataType): Vec | undefined {
-  const storage = storageOf(t);
+  const r = decodeChunk(bytes, c, t, false);
+  return r && 'dictionary' in r ? undefined : r;
+}
+
+/**
+ * A string column as distinct values and per-row codes: what a worker sends back, since copying one
+ * code per row across threads is far cheaper than cloning one string per row.
+ */
+export interface TextCodes {
+  dictionary: string[];
+  codes: Int32Array;
+  valid: Uint8Array | null;
+  length: number;
+}
+
+/** Like decodeFlatChunk; string columns come back as TextCodes. */
+export function decodeFlatChunkForTransfer(bytes: Uint8Array, c: FlatChunk, t: DataType): Vec | TextCodes | undefined {
+  return decodeChunk(bytes, c, t, t.type === 'string');
+}
+
+/** Rebuilds the string vector of TextCodes. */
+export function textFromCodes(t: DataType, x: TextCodes): Vec {
+  const d = x.dictionary;
+  const codes = x.codes;
+  const out: (string | null)[] = new Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x.valid !== null && x.valid[i] === 0 ? null : d[codes[i]!]!;
+  return { type: t, length: x.length, data: out, valid: x.valid };
+}
+
+function decodeChunk(bytes: Uint8Array, c: FlatChunk, t: DataType, asCodes: boolean): Vec | TextCodes | undefined {
+  const storage = asCodes ? 'i32' : storageOf(t);
   const asText = t.type === 'string';
+  const extra: string[] = [];
   if (!targetFits(c.physical, storage, t)) return undefined;
   if (c.codec !== 'UNCOMPRESSED' && !(c.codec in CODECS)) return undefined;
   const n = c.rows;
@@ -350,19 +382,30 @@ export function decodeFlatChunk(bytes: Uint8Array, c: FlatChunk, t: DataType): V
       defEnd = 0;
     }
     let values: Values | undefined;
-    if (encoding === ENC_PLAIN) values = plain(page, defEnd, page.length, c.physical, present, asText);
+    if (encoding === ENC_PLAIN) {
+      values = plain(page, defEnd, page.length, c.physical, present, asText);
+      if (values && asCodes) {
+        // Plain values get codes after the dictionary's.
+        const base = (dict?.length ?? 0) + extra.length;
+        for (const v of values as string[]) extra.push(v);
+        values = Int32Array.from({ length: present }, (_, i) => base + i);
+      }
+    }
     else if (encoding === ENC_RLE_DICTIONARY || encoding === ENC_PLAIN_DICTIONARY) {
       if (!dict) return undefined;
       const idx = new Int32Array(present);
       if (present > 0) hybrid(page, defEnd + 1, page.length, page[defEnd]!, present, idx, 0);
-      values = gather(dict, idx, present);
+      values = asCodes ? idx : gather(dict, idx, present);
     } else return undefined;
     if (!values) return undefined;
     parts.push({ at: row, values, valid, count: numValues });
     row += numValues;
   }
   if (row !== n) return undefined;
-  return assemble(parts, n, t, storage, c.scaleUp);
+  if (!asCodes) return assemble(parts, n, t, storage, c.scaleUp);
+  const v = assemble(parts, n, T_INT, 'i32', 1);
+  if (!v) return undefined;
+  return { dictionary: [...((dict as string[] | undefined) ?? []), ...extra], codes: v.data as Int32Array, valid: v.valid, length: n };
 }
 
 function validity(levels: Int32Array, n: number): { valid: Uint8Array; present: number } {

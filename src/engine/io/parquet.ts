@@ -9,6 +9,12 @@ import { T } from '../plan/type-utils.js';
 import { parseDecimal, rescale } from '../expr/decimal.js';
 import { decodeFlatChunk } from './parquet-pages.js';
 import { CODECS } from './parquet-codecs.js';
+import { decodePool } from './parquet-decode-pool.js';
+
+/** Files smaller than this decode on the calling thread (a worker round trip would cost more). */
+const WORKER_MIN_ROWS = 50_000;
+/** Row groups decoding ahead of the consumer when workers are used. */
+const PREFETCH_GROUPS = 3;
 
 interface SchemaNode {
   element: { name: string; type?: string; converted_type?: string; logical_type?: { type: string; precision?: number; scale?: number; unit?: string; isAdjustedToUTC?: boolean }; precision?: number; scale?: number; repetition_type?: string };
@@ -308,7 +314,7 @@ interface ChunkMeta {
 }
 
 /** Streams a Parquet file one row group at a time, reading only the requested columns. */
-export async function* readParquet(file: string, output: Attr[], opts: { pageDecoder?: boolean; onColumn?: (name: string, via: 'pages' | 'hyparquet') => void } = {}): AsyncIterable<Batch> {
+export async function* readParquet(file: string, output: Attr[], opts: { pageDecoder?: boolean; onColumn?: (name: string, via: 'pages' | 'worker' | 'hyparquet') => void } = {}): AsyncIterable<Batch> {
   const buf = await asyncBufferFromFile(file);
   const md0 = await parquetMetadataAsync(buf);
   const root = parquetSchema(md0) as unknown as SchemaNode;
@@ -318,10 +324,12 @@ export async function* readParquet(file: string, output: Attr[], opts: { pageDec
   // Profile lesson (q01/q06): per-value convert() + BigInt boxing + vecFromValues dominated scans; decode columnar.
   const { md, raw } = rawMetadata(md0 as unknown as { schema: SchemaNode['element'][] }, output) as unknown as { md: typeof md0; raw: Set<string> };
   const plans = new Map(output.map((a) => [a.name, flatPlan(topLevel.get(a.name), a.type)]));
-  let rowStart = 0;
-  for (const rg of md.row_groups) {
+  const pool = decodePool();
+  const useWorkers = pool !== null && Number(md.num_rows) >= WORKER_MIN_ROWS && opts.pageDecoder !== false;
+  // Flat columns of one row group through our page decoder (on a worker when the file is large enough).
+  const byWorker = new WeakSet<Vec>();
+  const decodeGroup = async (rg: (typeof md.row_groups)[number]): Promise<Map<string, Vec>> => {
     const n = Number(rg.num_rows);
-    // Flat columns through our page decoder; the rest (and any chunk it declines) through hyparquet.
     const decoded = new Map<string, Vec>();
     await Promise.all(
       (rg.columns as ChunkMeta[]).map(async (c) => {
@@ -331,12 +339,38 @@ export async function* readParquet(file: string, output: Attr[], opts: { pageDec
         const plan = plans.get(name);
         if (!plan || !wanted.includes(name) || opts.pageDecoder === false) return;
         const start = Number(m.dictionary_page_offset || m.data_page_offset);
-        const bytes = new Uint8Array(await buf.slice(start, start + Number(m.total_compressed_size)));
+        const length = Number(m.total_compressed_size);
         const t = output.find((a) => a.name === name)!.type;
-        const v = decodeFlatChunk(bytes, { ...plan, codec: m.codec, rows: n }, t);
+        const chunk = { ...plan, codec: m.codec, rows: n };
+        const inline = async (): Promise<Vec | undefined> => decodeFlatChunk(new Uint8Array(await buf.slice(start, start + length)), chunk, t);
+        let viaWorker = useWorkers;
+        const v = useWorkers
+          ? await pool.decode({ file, start, length, chunk, type: t }).catch(() => {
+              viaWorker = false;
+              return inline();
+            })
+          : await inline();
         if (v) decoded.set(name, v);
+        if (v && viaWorker) byWorker.add(v);
       }),
     );
+    return decoded;
+  };
+  // Keep the next row groups decoding while the caller works on this one.
+  const ahead: Promise<Map<string, Vec>>[] = [];
+  const schedule = (i: number): void => {
+    if (i >= md.row_groups.length) return;
+    const p = decodeGroup(md.row_groups[i]!);
+    p.catch(() => {}); // awaited below; this only stops an abandoned scan from an unhandled rejection
+    ahead.push(p);
+  };
+  for (let i = 0; i < (useWorkers ? PREFETCH_GROUPS : 1); i++) schedule(i);
+  let rowStart = 0;
+  for (let g = 0; g < md.row_groups.length; g++) {
+    const rg = md.row_groups[g]!;
+    const n = Number(rg.num_rows);
+    const decoded = await ahead.shift()!;
+    schedule(g + (useWorkers ? PREFETCH_GROUPS : 1));
     const rest = wanted.filter((w) => !decoded.has(w));
     const chunks = new Map<string, Part[]>();
     if (rest.length > 0) {
@@ -357,7 +391,7 @@ export async function* readParquet(file: string, output: Attr[], opts: { pageDec
     }
     const cols = output.map((a) => {
       const done = decoded.get(a.name);
-      opts.onColumn?.(a.name, done ? 'pages' : 'hyparquet');
+      opts.onColumn?.(a.name, done ? (byWorker.has(done) ? 'worker' : 'pages') : 'hyparquet');
       if (done) return done;
       const parts = (chunks.get(a.name) ?? []).sort((x, y) => x.rowStart - y.rowStart);
       const isRaw = raw.has(a.name);

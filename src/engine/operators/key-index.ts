@@ -70,7 +70,7 @@ class ColumnCoder {
     const numbers = this.numbers;
     for (let i = 0; i < n; i++) {
       const x = d[i]!;
-      if (x !== x) {
+      if (Number.isNaN(x)) {
         out[i] = this.numberCode(x, insert);
         continue;
       }
@@ -84,7 +84,7 @@ class ColumnCoder {
   }
 
   private numberCode(x: number, insert: boolean): number {
-    if (x !== x) {
+    if (Number.isNaN(x)) {
       if (this.nanCode === NOT_FOUND && insert) this.nanCode = this.size++;
       return this.nanCode;
     }
