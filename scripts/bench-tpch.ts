@@ -11,6 +11,10 @@
  * went through BigInt even though TPC-H's unscaled values are small. A float64 fast path for exact
  * decimal +, -, * on compact vectors took q01 from 4.4 s to 1.9 s. Parquet decoding was next, not the
  * join or aggregate kernels we would have tuned by instinct: measure before optimizing.
+ * Later lessons (SF 1): hyparquet's per-value conversion was ~70% of q06 (own page decoder into typed
+ * arrays, wasm snappy, decoding on worker threads: 2.8 s -> 0.5 s); in q09 the join order carried 6M
+ * rows past the selective part filter, and Map<number> key lookups plus concatenating both join
+ * inputs dominated (7.4 s -> 2.8 s). Geometric mean 19.1x -> ~10x DuckDB.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
