@@ -1,8 +1,8 @@
 /** Streaming operators: scan, filter, project, limit, union, sample. */
 import type { DataType } from '../plan/data-type.js';
-import type { Attr, NamedExpr, RExpr, ScanSource } from '../plan/logical-plan.js';
+import { type Attr, type NamedExpr, type RExpr, type ScanSource, exprChildren } from '../plan/logical-plan.js';
 import { type Batch, sliceBatch, takeBatch, takeVec } from '../arrow/vec.js';
-import { conjuncts, refIds } from './join.js';
+import { conjuncts } from './join.js';
 import { bindIndex, compile, selection } from '../expr/compile.js';
 import { checkAbort, type ExecContext, type Stream, yieldIfDue } from './exec-context.js';
 
@@ -57,9 +57,16 @@ export async function* scan(source: ScanSource, output: Attr[], x: ExecContext):
  * Profile lesson (q06): evaluating every conjunct on every row and AND-ing the results cost more than
  * the comparisons themselves.
  */
+/** Input positions of every column an expression reads, lambda bodies included. */
+function columnsRead(e: RExpr, idx: Map<number, number>, out = new Set<number>()): number[] {
+  if (e.k === 'ref' && idx.has(e.id)) out.add(idx.get(e.id)!);
+  for (const c of exprChildren(e)) columnsRead(c, idx, out);
+  return [...out];
+}
+
 export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: ExecContext): Stream {
   const idx = bindIndex(inAttrs);
-  const steps = conjuncts(cond).map((c) => ({ k: compile(c, inAttrs, x.env, idx), cols: [...refIds(c)].map((id) => idx.get(id)!).filter((i) => i !== undefined) }));
+  const steps = conjuncts(cond).map((c) => ({ k: compile(c, inAttrs, x.env, idx), cols: columnsRead(c, idx) }));
   for await (const b of input) {
     checkAbort(x);
     if (b.length === 0) continue;
