@@ -13,7 +13,7 @@ import { evaluateGates, type GateEvaluation, type StageEvidence } from './gates.
 import { AdvisoryLease } from './lease.js';
 import { decideTick, pctOf } from './machine.js';
 import type { PerformanceRegressionDetector } from './perf.js';
-import { judgeSlowdown, median } from './stats.js';
+import { judgeSlowdown, loadDrift, median } from './stats.js';
 
 export interface ControllerDeps {
   repos: Repositories;
@@ -101,19 +101,28 @@ export class RolloutController {
   async evidence(r: RolloutRecord, cfg: RolloutConfig): Promise<StageEvidence> {
     const ev = this.deps.repos.rolloutEvidence;
     const since = r.stageStartedAt;
-    const [counts, regressed, paired] = await Promise.all([
+    const [counts, regressed, paired, control] = await Promise.all([
       ev.runCounts([r.candidate, r.baseline], since),
       ev.regressedWorkloads(r.candidate, since),
       ev.pairedDurations(r.candidate, r.baseline, since),
+      ev.controlDurations(r.candidate, r.baseline, since),
     ]);
     const c = counts.get(r.candidate) ?? { runs: 0, errors: 0, workloads: 0 };
     const b = counts.get(r.baseline) ?? { runs: 0, errors: 0, workloads: 0 };
     // Latency per (workload, query), normalized by that pair's baseline median, then pooled: the cohort's
-    // mix of queries cannot pass for a slowdown.
+    // mix of queries cannot pass for a slowdown. The baseline side is history (a cohort workload runs
+    // only on the candidate during the stage), so the candidate side is divided by the load drift seen
+    // on workloads still on the baseline: a busier machine must not halt a good candidate.
     const floor = this.deps.latencyFloorMs ?? 5;
+    const key = (s: { tenant: string; workload: string; fingerprint: string }) => `${s.tenant}\u0000${s.workload}\u0000${s.fingerprint}`;
+    const drift = loadDrift(
+      control.map((s) => ({ key: key(s), recent: s.recent, durationMs: s.durationMs })),
+      // A correction, not a verdict: half the verdict's sample count is enough for a median.
+      { minSamples: Math.ceil(cfg.latencyMinSamples / 2), floor },
+    );
     const byPair = new Map<string, { c: number[]; b: number[] }>();
     for (const s of paired) {
-      const k = `${s.tenant}\u0000${s.workload}\u0000${s.fingerprint}`;
+      const k = key(s);
       let e = byPair.get(k);
       if (!e) {
         e = { c: [], b: [] };
@@ -123,16 +132,23 @@ export class RolloutController {
     }
     const cand: number[] = [];
     const base: number[] = [];
+    const f = drift?.factor ?? 1;
     for (const { c: cs, b: bs } of byPair.values()) {
       if (cs.length === 0 || bs.length === 0) continue;
       const m = median(bs);
-      for (const x of cs) cand.push(x / m);
+      for (const x of cs) cand.push(x / m / f);
       for (const x of bs) base.push(x / m);
     }
-    const latency =
+    let latency =
       cand.length > 0
         ? judgeSlowdown(cand, base, { factor: cfg.latencyFactor, minSamples: cfg.latencyMinSamples, alpha: cfg.latencyAlpha, floor: 0 })
         : undefined;
+    if (latency) {
+      const note = drift
+        ? `load drift ×${drift.factor.toFixed(2)} from ${drift.n} control runs on ${r.baseline} taken out`
+        : `too few control runs on ${r.baseline} to measure load drift (uncorrected)`;
+      latency = { ...latency, detail: `${latency.detail}; ${note}` };
+    }
     return {
       candidateRuns: c.runs,
       candidateWorkloads: c.workloads,

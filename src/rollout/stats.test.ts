@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judgeSlowdown, mannWhitneyU, median, normalSf } from './stats.js';
+import { judgeSlowdown, loadDrift, mannWhitneyU, median, normalSf } from './stats.js';
 
 /** Exact null distribution of U (no ties): counts[u] = arrangements giving U = u. */
 function exactCounts(n1: number, n2: number): number[] {
@@ -132,5 +132,22 @@ describe('judgeSlowdown', () => {
     const base = Array.from({ length: 30 }, (_, i) => 10 + (i % 5));
     expect(judgeSlowdown([...base.slice(1), 10_000], base, { factor: 1.5, minSamples: 10, alpha: 0.01 }).slower).toBe(false);
     expect(median([3, 1, 2])).toBe(2);
+  });
+});
+
+describe('load drift', () => {
+  const runs = (key: string, recent: boolean, ms: number[]) => ms.map((durationMs) => ({ key, recent, durationMs }));
+  it('is each recent run over its own query history, pooled; undefined without enough control runs', () => {
+    const samples = [
+      ...runs('a', false, [10, 10, 12]),
+      ...runs('a', true, [20, 20, 22, 19]),
+      ...runs('b', false, [100, 100]),
+      ...runs('b', true, [210, 190, 200]),
+      ...runs('c', true, [1_000, 1_000, 1_000]), // no history: not a control
+    ];
+    expect(loadDrift(samples, { minSamples: 7, floor: 1 })).toEqual({ factor: 2, n: 7 });
+    expect(loadDrift(samples, { minSamples: 8, floor: 1 })).toBeUndefined();
+    // Sub-floor durations count as the floor: timer noise is not drift.
+    expect(loadDrift([...runs('a', false, [1, 2, 1]), ...runs('a', true, [4, 3, 4])], { minSamples: 3, floor: 5 })).toEqual({ factor: 1, n: 3 });
   });
 });

@@ -145,3 +145,40 @@ export function judgeSlowdown(
     detail: `median ratio ${ratio.toFixed(2)} (limit ${opts.factor}), Mann-Whitney p=${t.pValue.toExponential(2)} (alpha ${opts.alpha}), n=${nCandidate}/${nBaseline}`,
   };
 }
+
+export interface LoadDrift {
+  /** Recent / historical duration of the same baseline queries: above 1 the machine is slower now. */
+  factor: number;
+  /** Recent control runs the factor was taken from. */
+  n: number;
+}
+
+/**
+ * How much the environment itself moved between the baseline's history and now, from a control group
+ * that ran on the baseline both before and during the stage: each recent run over its own query's
+ * historical median, pooled, median. A candidate judged against history alone would be blamed for
+ * (or credited with) any change in load; dividing by this factor removes that. Undefined when fewer
+ * than `minSamples` recent control runs have a history to compare with.
+ */
+export function loadDrift(
+  samples: readonly { key: string; recent: boolean; durationMs: number }[],
+  opts: { minSamples: number; floor: number },
+): LoadDrift | undefined {
+  const byKey = new Map<string, { recent: number[]; history: number[] }>();
+  for (const s of samples) {
+    let e = byKey.get(s.key);
+    if (!e) {
+      e = { recent: [], history: [] };
+      byKey.set(s.key, e);
+    }
+    (s.recent ? e.recent : e.history).push(Math.max(opts.floor, s.durationMs));
+  }
+  const ratios: number[] = [];
+  for (const { recent, history } of byKey.values()) {
+    if (recent.length === 0 || history.length === 0) continue;
+    const m = median(history);
+    for (const x of recent) ratios.push(x / m);
+  }
+  if (ratios.length < opts.minSamples) return undefined;
+  return { factor: median(ratios), n: ratios.length };
+}

@@ -17,6 +17,15 @@ export interface DurationSample {
   durationMs: number;
 }
 
+export interface ControlSample {
+  tenant: string;
+  workload: string;
+  fingerprint: string;
+  /** Ran since the stage started (else: before it). */
+  recent: boolean;
+  durationMs: number;
+}
+
 export interface PerformanceRegressionInput {
   fingerprint: string;
   failedVersion: string;
@@ -96,6 +105,38 @@ export class RolloutEvidenceRepository {
       workload: r.workload,
       fingerprint: r.fingerprint,
       version: r.v,
+      durationMs: Number(r.d),
+    }));
+  }
+
+  /**
+   * The latency gate's control group: successful `baseline` durations of the (tenant, workload,
+   * fingerprint) triples that ran on the baseline since `since` and not on the candidate (workloads
+   * outside the cohort, pinned ones). Each sample says whether it ran since `since` (`recent`) or
+   * before; up to `perPair` of the latest of each side.
+   */
+  async controlDurations(candidate: string, baseline: string, since: Date, perPair = 50): Promise<ControlSample[]> {
+    const at = since.toISOString();
+    const res = await this.db.execute<{ tenant: string; workload: string; fingerprint: string; recent: boolean; d: number }>(sql`
+      with recent_pairs as (
+        select distinct tenant, workload, fingerprint from runs
+        where runtime_version = ${baseline} and outcome = 'success' and started_at >= ${at}::timestamptz
+        except
+        select distinct tenant, workload, fingerprint from runs
+        where runtime_version = ${candidate} and started_at >= ${at}::timestamptz
+      ), ranked as (
+        select r.tenant, r.workload, r.fingerprint, r.duration_ms, r.started_at >= ${at}::timestamptz as recent,
+               row_number() over (partition by r.tenant, r.workload, r.fingerprint, r.started_at >= ${at}::timestamptz
+                                  order by r.started_at desc) as rn
+        from runs r join recent_pairs p on p.tenant = r.tenant and p.workload = r.workload and p.fingerprint = r.fingerprint
+        where r.runtime_version = ${baseline} and r.outcome = 'success'
+      )
+      select tenant, workload, fingerprint, recent, duration_ms as d from ranked where rn <= ${perPair}`);
+    return res.rows.map((r) => ({
+      tenant: r.tenant,
+      workload: r.workload,
+      fingerprint: r.fingerprint,
+      recent: r.recent === true || (r.recent as unknown) === 't',
       durationMs: Number(r.d),
     }));
   }
