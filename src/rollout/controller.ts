@@ -97,15 +97,20 @@ export class RolloutController {
     }
   }
 
-  /** The evidence for the rollout's current stage. */
-  async evidence(r: RolloutRecord, cfg: RolloutConfig): Promise<StageEvidence> {
+  /**
+   * The evidence for the rollout's current stage. Latency is judged on candidate runs since
+   * `latencySuspectedAt` when the latency gate suspected a slowdown in this stage (see gates.ts),
+   * else since the stage started.
+   */
+  async evidence(r: RolloutRecord, cfg: RolloutConfig, latencySuspectedAt?: Date | null): Promise<StageEvidence> {
     const ev = this.deps.repos.rolloutEvidence;
     const since = r.stageStartedAt;
+    const latencySince = latencySuspectedAt ?? since;
     const [counts, regressed, paired, control] = await Promise.all([
       ev.runCounts([r.candidate, r.baseline], since),
       ev.regressedWorkloads(r.candidate, since),
-      ev.pairedDurations(r.candidate, r.baseline, since),
-      ev.controlDurations(r.candidate, r.baseline, since),
+      ev.pairedDurations(r.candidate, r.baseline, latencySince),
+      ev.controlDurations(r.candidate, r.baseline, latencySince),
     ]);
     const c = counts.get(r.candidate) ?? { runs: 0, errors: 0, workloads: 0 };
     const b = counts.get(r.baseline) ?? { runs: 0, errors: 0, workloads: 0 };
@@ -157,18 +162,19 @@ export class RolloutController {
       baselineRuns: b.runs,
       baselineErrors: b.errors,
       ...(latency ? { latency } : {}),
+      ...(latencySuspectedAt ? { latencySuspectedAt } : {}),
     };
   }
 
   async evaluateOnly(r: RolloutRecord): Promise<GateEvaluation> {
     const cfg = resolveConfig(r.config);
-    return evaluateGates(await this.evidence(r, cfg), cfg);
+    return evaluateGates(await this.evidence(r, cfg, await this.deps.repos.rollouts.latencySuspectedAt(r)), cfg);
   }
 
   private async evaluate(r: RolloutRecord, now: number): Promise<void> {
     const { repos, log } = this.deps;
     const cfg = resolveConfig(r.config);
-    const ev = evaluateGates(await this.evidence(r, cfg), cfg);
+    const ev = evaluateGates(await this.evidence(r, cfg, await repos.rollouts.latencySuspectedAt(r)), cfg);
     const d = decideTick({ status: r.status, stageIndex: r.stageIndex, stages: r.stages, stageStartedAt: r.stageStartedAt.getTime() }, ev, cfg, now);
     const at = new Date(now);
     const expected = { id: r.id, status: r.status, stageIndex: r.stageIndex };
@@ -178,7 +184,9 @@ export class RolloutController {
       case 'hold': {
         const last = await repos.rollouts.lastDecision(r.id);
         const key = (s: string) => s.replace(/\d+(\.\d+)?/g, '#');
-        if (last?.action !== 'hold' || key(last.reason) !== key(d.reason)) {
+        // A latency suspicion is always recorded: its time starts the window that must confirm it.
+        const suspect = ev.gates.some((g) => g.suspect);
+        if (suspect || last?.action !== 'hold' || key(last.reason) !== key(d.reason)) {
           await repos.rollouts.note(r, { action: 'hold', reason: d.reason, gates: ev.gates, actor: 'controller', at });
         }
         return;

@@ -2,6 +2,12 @@
  * The gates a rollout stage must pass, evaluated from what the stage's runs show (pure: the numbers
  * come from the store, see RolloutStatsRepository). Verdicts: `fail` halts the rollout, `wait` holds
  * the stage (not enough evidence yet), `pass` lets it advance once the minimum interval is over.
+ *
+ * The latency gate is a statistical judgement over noisy timings, unlike a regression (an observed
+ * failure), so one failing look does not halt: it raises a suspicion (the stage holds) and the gate
+ * then judges only runs taken after it. The rollout halts when those fresh runs show the slowdown
+ * again; if they do not, the stage goes on. Two independent looks make a false halt from a burst of
+ * machine load unlikely while a real slowdown, which persists, still halts one window later.
  */
 import type { RolloutConfig } from './config.js';
 import type { SlowdownVerdict } from './stats.js';
@@ -14,6 +20,8 @@ export interface GateResult {
   value: number | null;
   limit: number;
   detail: string;
+  /** Latency only: this look found a slowdown that fresh runs must confirm before it can fail. */
+  suspect?: true;
 }
 
 export interface StageEvidence {
@@ -26,8 +34,13 @@ export interface StageEvidence {
   candidateErrors: number;
   baselineRuns: number;
   baselineErrors: number;
-  /** Candidate vs baseline latency for the same (workload, query) pairs; undefined when nothing pairs up. */
+  /**
+   * Candidate vs baseline latency for the same (workload, query) pairs, from candidate runs since the
+   * stage started or, after a suspicion, since the suspicion; undefined when nothing pairs up.
+   */
   latency?: SlowdownVerdict;
+  /** When this stage's latency gate last suspected a slowdown (its runs since then are the evidence). */
+  latencySuspectedAt?: Date;
 }
 
 export interface GateEvaluation {
@@ -75,18 +88,28 @@ export function evaluateGates(e: StageEvidence, c: RolloutConfig): GateEvaluatio
     detail: `error rate ${pct(candRate)} on the candidate vs ${pct(baseRate)} on the baseline (delta limit ${pct(c.maxErrorRateDelta)})`,
   });
 
-  const l = e.latency;
-  gates.push({
-    gate: 'latency',
-    verdict: l?.slower ? 'fail' : 'pass',
-    value: l && Number.isFinite(l.ratio) ? l.ratio : null,
-    limit: c.latencyFactor,
-    detail: l ? l.detail : 'no query ran on both versions yet; latency not judged',
-  });
+  gates.push(latencyGate(e, c));
 
   const failed = gates.find((g) => g.verdict === 'fail');
   const waiting = gates.find((g) => g.verdict === 'wait');
   if (failed) return { verdict: 'fail', gates, reason: `${failed.gate} gate failed: ${failed.detail}` };
   if (waiting) return { verdict: 'wait', gates, reason: `waiting for evidence: ${waiting.detail}` };
   return { verdict: 'pass', gates, reason: `gates pass: ${gates.map((g) => g.detail).join('; ')}` };
+}
+
+function latencyGate(e: StageEvidence, c: RolloutConfig): GateResult {
+  const l = e.latency;
+  const base = { gate: 'latency' as const, value: l && Number.isFinite(l.ratio) ? l.ratio : null, limit: c.latencyFactor };
+  const since = e.latencySuspectedAt;
+  if (!since) {
+    if (l?.slower) return { ...base, verdict: 'wait', suspect: true, detail: `slowdown suspected, confirming on fresh runs: ${l.detail}` };
+    return { ...base, verdict: 'pass', detail: l ? l.detail : 'no query ran on both versions yet; latency not judged' };
+  }
+  const at = since.toISOString();
+  if (l?.slower) return { ...base, verdict: 'fail', detail: `${l.detail} (confirmed on runs since the suspicion at ${at})` };
+  const need = c.latencyMinSamples;
+  if (!l || l.nCandidate < need || l.nBaseline < need) {
+    return { ...base, verdict: 'wait', detail: `confirming a slowdown suspected at ${at}: ${l?.nCandidate ?? 0} fresh candidate samples (need ${need})` };
+  }
+  return { ...base, verdict: 'pass', detail: `${l.detail} (a slowdown suspected at ${at} was not confirmed)` };
 }

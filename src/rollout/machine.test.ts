@@ -90,6 +90,21 @@ describe('rollout state machine', () => {
       ).verdict,
     ).toBe('pass');
   });
+
+  it('gates: a latency slowdown first raises a suspicion, and fails only when runs after it confirm it', () => {
+    const base = { candidateRuns: 40, candidateWorkloads: 3, regressedWorkloads: [] as string[], candidateErrors: 0, baselineRuns: 50, baselineErrors: 0 };
+    const slow = { ratio: 2, pValue: 1e-6, effect: 0.9, nCandidate: 30, nBaseline: 30, slower: true, detail: 'median ratio 2.00' };
+    const fine = { ...slow, ratio: 1, pValue: 0.5, slower: false, detail: 'median ratio 1.00' };
+    const first = evaluateGates({ ...base, latency: slow }, DEFAULT_ROLLOUT_CONFIG);
+    expect(first.verdict).toBe('wait');
+    expect(first.gates.find((g) => g.gate === 'latency')).toMatchObject({ verdict: 'wait', suspect: true });
+    const at = new Date('2026-01-01T00:00:00Z');
+    expect(evaluateGates({ ...base, latency: slow, latencySuspectedAt: at }, DEFAULT_ROLLOUT_CONFIG).verdict).toBe('fail');
+    expect(evaluateGates({ ...base, latency: fine, latencySuspectedAt: at }, DEFAULT_ROLLOUT_CONFIG).verdict).toBe('pass');
+    const few = evaluateGates({ ...base, latency: { ...fine, nCandidate: 3 }, latencySuspectedAt: at }, DEFAULT_ROLLOUT_CONFIG);
+    expect(few.verdict).toBe('wait');
+    expect(few.gates.find((g) => g.gate === 'latency')?.suspect).toBeUndefined();
+  });
 });
 
 describe('cohorts', () => {

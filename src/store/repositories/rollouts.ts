@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { PerennialError } from '../../core/errors.js';
 import type { Executor } from '../db.js';
 import { rolloutDecisions, rollouts } from '../schema/index.js';
@@ -176,6 +176,27 @@ export class RolloutsRepository {
 
   async lastDecision(rolloutId: number): Promise<RolloutDecisionRecord | null> {
     return (await this.decisions(rolloutId, 1))[0] ?? null;
+  }
+
+  /**
+   * When the latency gate last suspected a slowdown in the rollout's current stage (a decision whose
+   * gates carry the latency suspicion), or null.
+   */
+  async latencySuspectedAt(r: Pick<RolloutRecord, 'id' | 'stageIndex' | 'stageStartedAt'>): Promise<Date | null> {
+    const rows = await this.db
+      .select({ at: rolloutDecisions.at })
+      .from(rolloutDecisions)
+      .where(
+        and(
+          eq(rolloutDecisions.rolloutId, r.id),
+          eq(rolloutDecisions.toStage, r.stageIndex),
+          gte(rolloutDecisions.at, r.stageStartedAt),
+          sql`${rolloutDecisions.gates} @> ${JSON.stringify([{ gate: 'latency', suspect: true }])}::jsonb`,
+        ),
+      )
+      .orderBy(desc(rolloutDecisions.at))
+      .limit(1);
+    return rows[0]?.at ?? null;
   }
 }
 
