@@ -74,6 +74,12 @@ export class NumberMap {
     return this.keys.length * 12;
   }
 
+  forEach(f: (k: number, v: number) => void): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    for (let j = 0; j < keys.length; j++) if (vals[j] !== EMPTY) f(keys[j]!, vals[j]!);
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldVals = this.vals;

@@ -3,14 +3,14 @@ import { PerennialError } from '../../../core/errors.js';
 import type { DataType } from '../../plan/data-type.js';
 import type { RExpr } from '../../plan/logical-plan.js';
 import { T, isIntegral, isNumeric, typeSql } from '../../plan/type-utils.js';
-import { type Vec, andValid, constVec, getValue, vecFromValues } from '../../arrow/vec.js';
+import { type Vec, andValid, constVec, getValue, storageOf, vecFromValues } from '../../arrow/vec.js';
 import { type ArithOp, arith, negate } from '../arithmetic.js';
 import { type CmpOp, compareVecs, valuesEqual } from '../compare.js';
 import { addMonths, MICROS_PER_DAY } from '../datetime.js';
 import { castTo, coerceAll, coerceArithmetic, coerceComparison } from './coercion.js';
 import { callSql, coerceArgs } from './helpers.js';
 import { intervalArith, intervalKernel } from './interval-arith.js';
-import { type ResolveContext, type Resolved, dataTypeMismatch, register } from './registry.js';
+import { type CallNode, type ResolveContext, type Resolved, dataTypeMismatch, register } from './registry.js';
 
 const DAY_INTERVAL: DataType = { type: 'day_time_interval', startField: 0, endField: 0 };
 const DAY_SECOND: DataType = { type: 'day_time_interval', startField: 0, endField: 3 };
@@ -415,12 +415,24 @@ register({
     } else all = coerceAll(args, ctx, sql);
     return { args: all, type: T.boolean, nullable: all.some((a) => a.nullable), sql };
   },
-  vector(args, n) {
+  vector(args, n, _ctx, node) {
     const [v, ...list] = args as [Vec, ...Vec[]];
     const out = new Uint8Array(n);
     const valid = new Uint8Array(n);
     const t = v.type;
-    // Fast path: literal list → Set lookup.
+    const lits = literalSet(node);
+    if (lits) {
+      // A literal list of primitives: one Set lookup per row (q22's country codes), not a compare per item.
+      for (let i = 0; i < n; i++) {
+        const x = getValue(v, i);
+        if (x === null) continue;
+        if (lits.set.has(x)) {
+          out[i] = 1;
+          valid[i] = 1;
+        } else if (!lits.hasNull) valid[i] = 1;
+      }
+      return { type: T.boolean, length: n, data: out, valid };
+    }
     for (let i = 0; i < n; i++) {
       const x = getValue(v, i);
       if (x === null) continue;
@@ -442,6 +454,32 @@ register({
     return { type: T.boolean, length: n, data: out, valid };
   },
 });
+
+/**
+ * The IN list as a Set when every item is a literal of a type whose values compare by SameValueZero
+ * exactly as Spark's `=` does (NaN = NaN, 0.0 = -0.0; i64 values arrive as BigInt from getValue).
+ */
+const literalSets = new WeakMap<CallNode, { set: Set<unknown>; hasNull: boolean } | null>();
+function literalSet(node: CallNode): { set: Set<unknown>; hasNull: boolean } | null {
+  let r = literalSets.get(node);
+  if (r !== undefined) return r;
+  r = null;
+  const items = node.args.slice(1);
+  const s = storageOf(node.args[0]!.type);
+  const primitive = s === 'i32' || s === 'f64' || s === 'i64' || (s === 'obj' && node.args[0]!.type.type === 'string');
+  if (primitive && items.every((a) => a.k === 'lit')) {
+    const set = new Set<unknown>();
+    let hasNull = false;
+    for (const a of items) {
+      const x = (a as Extract<RExpr, { k: 'lit' }>).value;
+      if (x === null || x === undefined) hasNull = true;
+      else set.add(s === 'i64' ? BigInt(x as number | bigint) : s === 'i32' || s === 'f64' ? Number(x) : x);
+    }
+    r = { set, hasNull };
+  }
+  literalSets.set(node, r);
+  return r;
+}
 
 register({
   name: 'between',

@@ -11,13 +11,19 @@ import { dataTypeMismatch, register } from './registry.js';
 
 const S = 'string' as const;
 const cps = (s: string): string[] => Array.from(s);
+/** Lone or paired UTF-16 surrogates: only then do code points and string indices differ. */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 defRow('upper', { args: [S], ret: T.string, row: ([s]) => (s as string).toUpperCase() }, 'ucase');
 defRow('lower', { args: [S], ret: T.string, row: ([s]) => (s as string).toLowerCase() }, 'lcase');
 defRow('length', {
   args: ['any'],
   ret: T.int,
-  row: ([s], _c, node) => (node.args[0]!.type.type === 'binary' ? (s as Uint8Array).length : cps(String(s)).length),
+  row: ([s], _c, node) => {
+    if (node.args[0]!.type.type === 'binary') return (s as Uint8Array).length;
+    const str = String(s);
+    return SURROGATE.test(str) ? cps(str).length : str.length;
+  },
 }, 'char_length', 'character_length', 'len');
 defRow('octet_length', { args: [S], ret: T.int, row: ([s]) => new TextEncoder().encode(s as string).length });
 defRow('bit_length', { args: [S], ret: T.int, row: ([s]) => new TextEncoder().encode(s as string).length * 8 });
@@ -61,6 +67,11 @@ export function substrOf<E>(c: ArrayLike<E>, pos: number, len: number): { start:
   return { start: Math.max(0, start), end: Math.max(0, Math.min(c.length, end)) };
 }
 function substr(s: string, pos: number, len: number): string {
+  if (!SURROGATE.test(s)) {
+    // Code points are UTF-16 units here: no array of characters per row (q22 takes 150k phone prefixes).
+    const r = substrOf({ length: s.length }, pos, len);
+    return s.substring(r.start, r.end);
+  }
   const c = cps(s);
   const r = substrOf(c, pos, len);
   return c.slice(r.start, r.end).join('');
