@@ -20,7 +20,7 @@ describe('KeyIndex over numbers', () => {
   );
   it('gives equal keys equal ids in first-seen order across batches, and -1 to keys never inserted', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(key, { maxLength: 600 }), { minLength: 1, maxLength: 6 }), fc.array(key, { maxLength: 50 }), (batches, probes) => {
+      fc.property(fc.array(fc.array(key, { minLength: 150, maxLength: 600 }), { minLength: 1, maxLength: 6 }), fc.array(key, { maxLength: 50 }), (batches, probes) => {
         const index = new KeyIndex(1);
         const ref = new Map<unknown, number>();
         for (const b of batches) {
@@ -38,6 +38,24 @@ describe('KeyIndex over numbers', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps the ids of hashed keys when the direct-address array grows over them', () => {
+    const index = new KeyIndex(1);
+    // Too sparse for the array at first (a 5000 key among 300 rows): every key is hashed.
+    const first = [...Array.from({ length: 300 }, (_, i) => 299 - i), 5000];
+    const a = new Int32Array(first.length);
+    index.insert([doubles(first)], first.length, a);
+    // Dense enough now: 0..1999 move to the array, and 0..299 must keep their ids.
+    const second = Array.from({ length: 2000 }, (_, i) => i);
+    const b = new Int32Array(second.length);
+    index.insert([doubles(second)], second.length, b);
+    for (let k = 0; k < 300; k++) expect(b[k]).toBe(299 - k);
+    expect(b[300]).toBe(301);
+    const c = new Int32Array(1);
+    index.find([doubles([5000])], 1, c);
+    expect(c[0]).toBe(300);
+    expect(index.size).toBe(2001);
   });
 
   it('keeps huge sparse keys out of the direct-address array', () => {
