@@ -36,7 +36,7 @@ describe('KeyIndex over numbers', () => {
         index.find([doubles(probes)], probes.length, out);
         probes.forEach((x, i) => expect(out[i]).toBe(ref.get(norm(x)) ?? -1));
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
