@@ -70,7 +70,9 @@ const CHEAP_CMP = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
  * How early a conjunct runs: 0 for comparisons of numeric, date or timestamp columns and literals
  * (typed kernels), 1 for string comparisons, NULL tests and literal IN lists of a column, 2 for the rest.
  * Ranks 0 and 1 can never raise an error, so running them before a conjunct written earlier only
- * removes rows that conjunct would have seen: an ANSI error guarded by a cheap test stays guarded.
+ * removes rows that conjunct would have seen: an ANSI error guarded by a cheap test stays guarded, and
+ * no error is raised that Spark would not raise (Spark, evaluating left to right, may raise one for a
+ * row that a cheap conjunct written later rejects; we return the rows instead).
  * Profile lesson (q12 at SF1): the 2-in-7 `l_shipmode IN (...)` string test ran on all 6M rows before the
  * date range that keeps 1 in 7 of them.
  */
