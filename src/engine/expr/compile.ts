@@ -4,6 +4,7 @@
  * errors in untaken branches do not fire, as in Spark).
  */
 import { internalError } from '../../core/errors.js';
+import type { DataType } from '../plan/data-type.js';
 import type { Attr, RExpr } from '../plan/logical-plan.js';
 import { T } from '../plan/type-utils.js';
 import { type Batch, type Vec, constVec, getValue, takeBatch, vecFromValues } from '../arrow/vec.js';
@@ -144,7 +145,8 @@ function compileCall(e: CallNode, input: Attr[], env: CompileEnv, index: Map<num
     return compile(lazyRewrite(e), input, env, index);
   }
   if (fn.lambdaEval) return fn.lambdaEval(e, input, env, index);
-  const args = e.args.map((a) => compile(a, input, env, index));
+  const skipLits = fn.literalsFromNode?.(e) === true;
+  const args = e.args.map((a) => (skipLits && a.k === 'lit' ? unusedLiteral(a.type) : compile(a, input, env, index)));
   const type = e.type;
   const cmp = SCALAR_CMP[e.fn];
   if (cmp && fn.vector && e.args.length === 2 && (e.args[0]!.k === 'lit') !== (e.args[1]!.k === 'lit')) {
@@ -185,6 +187,12 @@ function compileCall(e: CallNode, input: Attr[], env: CompileEnv, index: Map<num
     }
     return vecFromValues(type, out);
   };
+}
+
+/** Stands for a literal operand its kernel takes from the node: an empty column, never read. */
+function unusedLiteral(t: DataType): Kernel {
+  const v: Vec = { type: t, length: 0, data: [], valid: null };
+  return () => v;
 }
 
 const SCALAR_CMP: Record<string, CmpOp | undefined> = { '==': '=', '=': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };

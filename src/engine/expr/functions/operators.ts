@@ -415,6 +415,7 @@ register({
     } else all = coerceAll(args, ctx, sql);
     return { args: all, type: T.boolean, nullable: all.some((a) => a.nullable), sql };
   },
+  literalsFromNode: (node) => literalSet(node) !== null,
   vector(args, n, _ctx, node) {
     const [v, ...list] = args as [Vec, ...Vec[]];
     const out = new Uint8Array(n);
@@ -423,9 +424,10 @@ register({
     const lits = literalSet(node);
     if (lits) {
       // A literal list of primitives: one Set lookup per row (q22's country codes), not a compare per item.
+      const strings = t.type === 'string' ? (v.data as unknown[]) : null;
       for (let i = 0; i < n; i++) {
-        const x = getValue(v, i);
-        if (x === null) continue;
+        const x = strings !== null ? (v.valid === null || v.valid[i] === 1 ? strings[i] : null) : getValue(v, i);
+        if (x === null || x === undefined) continue;
         if (lits.set.has(x)) {
           out[i] = 1;
           valid[i] = 1;

@@ -38,6 +38,11 @@ export interface ScalarFunction {
   /** Row kernel: gets non-null argument values unless `nullSafe`. */
   row?: (vals: unknown[], ctx: EvalContext, node: CallNode) => unknown;
   nullSafe?: boolean;
+  /**
+   * True when `vector` reads this call's literal operands from the node and ignores their vectors
+   * (IN over a literal list): the compiler then builds no constant column for them per batch.
+   */
+  literalsFromNode?: (node: CallNode) => boolean;
   /** Lazily-evaluated args (coalesce, if): kernel gets thunks. */
   lazy?: boolean;
   /** Non-deterministic (rand, uuid): never constant-folded. */
