@@ -146,7 +146,7 @@ function compileCall(e: CallNode, input: Attr[], env: CompileEnv, index: Map<num
   }
   if (fn.lambdaEval) return fn.lambdaEval(e, input, env, index);
   const skipLits = fn.literalsFromNode?.(e) === true;
-  const args = e.args.map((a) => (skipLits && a.k === 'lit' ? unusedLiteral(a.type) : compile(a, input, env, index)));
+  const args = e.args.map((a, i) => (skipLits && i > 0 && a.k === 'lit' ? unusedLiteral(a.type) : compile(a, input, env, index)));
   const type = e.type;
   const cmp = SCALAR_CMP[e.fn];
   if (cmp && fn.vector && e.args.length === 2 && (e.args[0]!.k === 'lit') !== (e.args[1]!.k === 'lit')) {

@@ -39,8 +39,8 @@ export interface ScalarFunction {
   row?: (vals: unknown[], ctx: EvalContext, node: CallNode) => unknown;
   nullSafe?: boolean;
   /**
-   * True when `vector` reads this call's literal operands from the node and ignores their vectors
-   * (IN over a literal list): the compiler then builds no constant column for them per batch.
+   * True when `vector` reads this call's literal operands after the first from the node and ignores
+   * their vectors (IN over a literal list): the compiler then builds no constant column for them.
    */
   literalsFromNode?: (node: CallNode) => boolean;
   /** Lazily-evaluated args (coalesce, if): kernel gets thunks. */
