@@ -42,8 +42,8 @@ describe('KeyIndex over numbers', () => {
 
   it('keeps the ids of hashed keys when the direct-address array grows over them', () => {
     const index = new KeyIndex(1);
-    // Too sparse for the array at first (a 5000 key among 300 rows): every key is hashed.
-    const first = [...Array.from({ length: 300 }, (_, i) => 299 - i), 5000];
+    // Too sparse for the array at first (a 300000 key among 300 rows): every key is hashed.
+    const first = [...Array.from({ length: 300 }, (_, i) => 299 - i), 300_000];
     const a = new Int32Array(first.length);
     index.insert([doubles(first)], first.length, a);
     // Dense enough now: 0..1999 move to the array, and 0..299 must keep their ids.
@@ -53,7 +53,7 @@ describe('KeyIndex over numbers', () => {
     for (let k = 0; k < 300; k++) expect(b[k]).toBe(299 - k);
     expect(b[300]).toBe(301);
     const c = new Int32Array(1);
-    index.find([doubles([5000])], 1, c);
+    index.find([doubles([300_000])], 1, c);
     expect(c[0]).toBe(300);
     expect(index.size).toBe(2001);
   });

@@ -20,6 +20,11 @@ const SHIFT = 2 ** 26;
 const NOT_FOUND = -1;
 /** The direct-address array never passes this many slots (64 MiB); larger keys are hashed. */
 const DENSE_CAP = 2 ** 24;
+/**
+ * Slots the array may have however few keys there are (1 MiB): a join's small build side (q17's 2k
+ * parts, keys up to 200k) then probes by index instead of hashing each of 6M probe rows.
+ */
+const DENSE_FREE = 2 ** 18;
 
 class ColumnCoder {
   private readonly codes = new Map<unknown, number>();
@@ -76,7 +81,8 @@ class ColumnCoder {
 
   /**
    * Grows the direct-address array to cover this batch's largest integer key when the array stays
-   * within four slots per row seen (so sparse or huge keys keep hashing), moving hashed keys it now covers.
+   * within four slots per row seen or DENSE_FREE (so sparse or huge keys keep hashing), moving hashed
+   * keys it now covers.
    */
   private widenDense(d: Float64Array | Int32Array | Uint8Array, n: number): void {
     this.seen += n;
@@ -88,7 +94,7 @@ class ColumnCoder {
     if (max < this.dense.length || max >= DENSE_CAP || !Number.isInteger(max)) return;
     let len = Math.max(1024, this.dense.length);
     while (len <= max) len *= 2;
-    if (len > 4 * this.seen) return;
+    if (len > Math.max(4 * this.seen, DENSE_FREE)) return;
     const next = new Int32Array(len).fill(NOT_FOUND);
     next.set(this.dense);
     const from = this.dense.length;

@@ -10,6 +10,7 @@ import { collect, filter, limit, project, sample, scan, union } from '../operato
 import type { ExecContext, Stream } from '../operators/exec-context.js';
 import { generate } from '../operators/generate.js';
 import { join } from '../operators/join.js';
+import { joinWithKeyFilter, keyFilterFor } from './join-key-filter.js';
 import { setOp } from '../operators/set-op.js';
 import { show } from '../operators/show.js';
 import { sort, tail } from '../operators/sort.js';
@@ -35,8 +36,11 @@ export function executePlan(p: LPlan, x: ExecContext): Stream {
       return limit(executePlan(p.input, x), p.limit, p.offset);
     case 'tail':
       return tail(executePlan(p.input, x), p.limit, outputOf(p.input).map((a) => a.type));
-    case 'join':
+    case 'join': {
+      const f = keyFilterFor(p);
+      if (f) return joinWithKeyFilter(p, f, executePlan, x);
       return join(executePlan(p.left, x), executePlan(p.right, x), outputOf(p.left), outputOf(p.right), p.type, p.cond, x);
+    }
     case 'union':
       return union(p.inputs.map((i) => executePlan(i, x)));
     case 'distinct':
