@@ -65,4 +65,32 @@ describe('KeyIndex over numbers', () => {
     expect(Array.from(out)).toEqual([0, 1]);
     expect(index.bytes()).toBeLessThan(1 << 20);
   });
+
+  it('gives equal (string, number) pairs equal ids across batches, whether the strings are few or many', () => {
+    const str = fc.oneof(fc.constantFrom('A', 'N', 'R'), fc.string({ maxLength: 3 }), fc.constant(null));
+    const row = fc.tuple(str, fc.oneof(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: 100_000 })));
+    fc.assert(
+      fc.property(fc.array(fc.array(row, { maxLength: 300 }), { minLength: 1, maxLength: 5 }), (batches) => {
+        const index = new KeyIndex(2);
+        const ref = new Map<string, number>();
+        for (const b of batches) {
+          const s: Vec = {
+            type: T.string,
+            length: b.length,
+            data: b.map(([x]) => x),
+            valid: Uint8Array.from(b, ([x]) => (x === null ? 0 : 1)),
+          };
+          const out = new Int32Array(b.length);
+          index.insert([s, doubles(b.map(([, y]) => y))], b.length, out);
+          b.forEach((r, i) => {
+            const k = JSON.stringify(r);
+            if (!ref.has(k)) ref.set(k, ref.size);
+            expect(out[i]).toBe(ref.get(k));
+          });
+        }
+        expect(index.size).toBe(ref.size);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -25,6 +25,8 @@ const DENSE_CAP = 2 ** 24;
  * parts, keys up to 200k) then probes by index instead of hashing each of 6M probe rows.
  */
 const DENSE_FREE = 2 ** 18;
+const FEW = 8;
+const SMALL = 64;
 
 class ColumnCoder {
   private readonly codes = new Map<unknown, number>();
@@ -33,9 +35,50 @@ class ColumnCoder {
   /** Codes of integers in [0, dense.length), -1 when unseen; every other number is in `numbers`. */
   private dense = new Int32Array(0);
   private seen = 0;
+  /**
+   * The first FEW distinct strings and their codes, compared before the Map: low-cardinality string
+   * keys (q01's return flag and line status) then need no hashing. Dropped once the column has more.
+   */
+  private few: string[] | null = [];
+  private fewCodes: number[] = [];
   private nullCode = NOT_FOUND;
   private nanCode = NOT_FOUND;
   size = 0;
+
+  private encodeFewStrings(v: Vec, n: number, out: Float64Array, insert: boolean): void {
+    const d = v.data as unknown[];
+    const valid = v.valid;
+    const few = this.few!;
+    const fewCodes = this.fewCodes;
+    next: for (let i = 0; i < n; i++) {
+      if ((valid !== null && valid[i] === 0) || d[i] === null || d[i] === undefined) {
+        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
+        out[i] = this.nullCode;
+        continue;
+      }
+      const k = d[i] as string;
+      for (let j = 0; j < few.length; j++)
+        if (few[j] === k) {
+          out[i] = fewCodes[j]!;
+          continue next;
+        }
+      if (!insert) {
+        out[i] = NOT_FOUND;
+        continue;
+      }
+      if (few.length === FEW) {
+        // A high-cardinality column: hand every string to the Map and encode the rest of the batch there.
+        for (let j = 0; j < few.length; j++) this.codes.set(few[j], fewCodes[j]!);
+        this.few = null;
+        this.encode({ type: v.type, length: n - i, data: d.slice(i, n), valid: valid === null ? null : valid.slice(i, n) }, n - i, out.subarray(i), insert);
+        return;
+      }
+      const c = this.size++;
+      few.push(k);
+      fewCodes.push(c);
+      out[i] = c;
+    }
+  }
 
   /** Writes each row's code into `out`, assigning new codes when `insert`, else NOT_FOUND. */
   encode(v: Vec, n: number, out: Float64Array, insert: boolean): void {
@@ -46,6 +89,10 @@ class ColumnCoder {
     const strings = !numeric && Array.isArray(d) && v.type.type === 'string';
     if (numeric && valid === null) {
       this.encodeNumbers(d as Float64Array, n, out, insert);
+      return;
+    }
+    if (strings && this.few !== null) {
+      this.encodeFewStrings(v, n, out, insert);
       return;
     }
     for (let i = 0; i < n; i++) {
@@ -163,6 +210,8 @@ export class KeyIndex {
   /** pairs[k - 1] folds id(c0..ck-1) with code(ck); wide pairs (past 2^26) use a string key. */
   private readonly pairs: NumberMap[];
   private readonly widePairs: Map<string, number>[];
+  /** Ids of pairs whose codes are both below SMALL, by a * SMALL + b (-1 when unseen). */
+  private readonly smallPairs: (Int32Array | undefined)[] = [];
   private readonly pairSizes: number[];
   private scratch = new Float64Array(0);
   private ids = new Float64Array(0);
@@ -193,6 +242,7 @@ export class KeyIndex {
     let b = 0;
     for (const c of this.coders) b += c.bytes();
     for (const p of this.pairs) b += p.bytes();
+    for (const p of this.smallPairs) b += p ? p.length * 4 : 0;
     for (const s of this.pairSizes) b += s * 8;
     return b;
   }
@@ -214,12 +264,24 @@ export class KeyIndex {
       this.coders[c]!.encode(cols[c]!, n, codes, insert);
       const pairs = this.pairs[c - 1]!;
       const wide = this.widePairs[c - 1]!;
+      const small = (this.smallPairs[c - 1] ??= new Int32Array(SMALL * SMALL).fill(NOT_FOUND));
       let size = this.pairSizes[c - 1]!;
       for (let i = 0; i < n; i++) {
         const a = ids[i]!;
         const b = codes[i]!;
         if (a === NOT_FOUND || b === NOT_FOUND) {
           ids[i] = NOT_FOUND;
+          continue;
+        }
+        if (a < SMALL && b < SMALL) {
+          // Both codes small (q01's flag and status): a direct-address table, no hashing.
+          const at = a * SMALL + b;
+          let id = small[at]!;
+          if (id === NOT_FOUND && insert) {
+            id = size++;
+            small[at] = id;
+          }
+          ids[i] = id;
           continue;
         }
         if (a < SHIFT && b < SHIFT) {
