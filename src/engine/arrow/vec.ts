@@ -283,6 +283,49 @@ export function takeBatch(b: Batch, idx: ArrayLike<number>): Batch {
   return { cols: b.cols.map((c) => takeVec(c, idx)), length: idx.length };
 }
 
+/**
+ * The rows of an ascending selection that keeps most of the batch: runs of consecutive rows are
+ * copied as blocks (typed arrays' `set`) instead of row by row.
+ * Profile lesson (q01 at SF1): its filter keeps 98% of lineitem, and the per-row gather of every
+ * column was the largest single cost after decoding.
+ */
+export function selectBatch(b: Batch, sel: Int32Array): Batch {
+  const runs: number[] = [];
+  for (let i = 0; i < sel.length; ) {
+    const start = sel[i]!;
+    let j = i + 1;
+    while (j < sel.length && sel[j] === start + (j - i)) j++;
+    runs.push(i, start, j - i);
+    i = j;
+  }
+  // Short runs gain nothing from block copies.
+  if (runs.length / 3 > sel.length / 16) return takeBatch(b, sel);
+  const n = sel.length;
+  const copy = <A extends Int32Array | Float64Array | BigInt64Array | Uint8Array>(src: A, dst: A): A => {
+    for (let r = 0; r < runs.length; r += 3) dst.set(src.subarray(runs[r + 1]!, runs[r + 1]! + runs[r + 2]!) as never, runs[r]!);
+    return dst;
+  };
+  const cols = b.cols.map((v): Vec => {
+    const src = v.data;
+    let data: VecData;
+    if (src instanceof Int32Array) data = copy(src, new Int32Array(n));
+    else if (src instanceof Float64Array) data = copy(src, new Float64Array(n));
+    else if (src instanceof BigInt64Array) data = copy(src, new BigInt64Array(n));
+    else if (src instanceof Uint8Array) data = copy(src, new Uint8Array(n));
+    else {
+      const d: unknown[] = new Array(n);
+      for (let r = 0; r < runs.length; r += 3) {
+        const at = runs[r]!;
+        const from = runs[r + 1]!;
+        for (let k = 0; k < runs[r + 2]!; k++) d[at + k] = src[from + k];
+      }
+      data = d;
+    }
+    return { type: v.type, length: n, data, valid: v.valid === null ? null : copy(v.valid, new Uint8Array(n)) };
+  });
+  return { cols, length: n };
+}
+
 /** Concatenates vectors of one type (widening compact int64/decimal storage to wide when mixed). */
 export function concatVecs(type: DataType, vs: Vec[]): Vec {
   if (vs.length === 1) return { ...vs[0]!, type };

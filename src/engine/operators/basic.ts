@@ -1,7 +1,7 @@
 /** Streaming operators: scan, filter, project, limit, union, sample. */
 import type { DataType } from '../plan/data-type.js';
 import { type Attr, type NamedExpr, type RExpr, type ScanSource, exprChildren } from '../plan/logical-plan.js';
-import { type Batch, sliceBatch, storageOf, takeBatch, takeVec } from '../arrow/vec.js';
+import { type Batch, selectBatch, sliceBatch, storageOf, takeBatch, takeVec } from '../arrow/vec.js';
 import { conjuncts } from './join.js';
 import { bindIndex, compile, selection } from '../expr/compile.js';
 import { checkAbort, type ExecContext, type Stream, yieldIfDue } from './exec-context.js';
@@ -113,7 +113,7 @@ export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: Ex
       if (keep.length === 0) break;
     }
     if (keep === null) yield b;
-    else if (keep.length > 0) yield takeBatch(b, keep);
+    else if (keep.length > 0) yield keep.length * 2 >= b.length ? selectBatch(b, keep) : takeBatch(b, keep);
   }
 }
 
