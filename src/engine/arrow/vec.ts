@@ -290,19 +290,25 @@ export function takeBatch(b: Batch, idx: ArrayLike<number>): Batch {
  * column was the largest single cost after decoding.
  */
 export function selectBatch(b: Batch, sel: Int32Array): Batch {
-  const runs: number[] = [];
-  for (let i = 0; i < sel.length; ) {
+  const n = sel.length;
+  // Short runs gain nothing from block copies: give up as soon as there are too many.
+  const maxRuns = n / 16;
+  let count = 0;
+  for (let i = 1; i < n && count <= maxRuns; i++) if (sel[i] !== sel[i - 1]! + 1) count++;
+  if (count > maxRuns) return takeBatch(b, sel);
+  const runs = new Int32Array((count + 1) * 3);
+  let r = 0;
+  for (let i = 0; i < n; ) {
     const start = sel[i]!;
     let j = i + 1;
-    while (j < sel.length && sel[j] === start + (j - i)) j++;
-    runs.push(i, start, j - i);
+    while (j < n && sel[j] === start + (j - i)) j++;
+    runs[r++] = i;
+    runs[r++] = start;
+    runs[r++] = j - i;
     i = j;
   }
-  // Short runs gain nothing from block copies.
-  if (runs.length / 3 > sel.length / 16) return takeBatch(b, sel);
-  const n = sel.length;
   const copy = <A extends Int32Array | Float64Array | BigInt64Array | Uint8Array>(src: A, dst: A): A => {
-    for (let r = 0; r < runs.length; r += 3) dst.set(src.subarray(runs[r + 1]!, runs[r + 1]! + runs[r + 2]!) as never, runs[r]!);
+    for (let k = 0; k < r; k += 3) dst.set(src.subarray(runs[k + 1]!, runs[k + 1]! + runs[k + 2]!) as never, runs[k]!);
     return dst;
   };
   const cols = b.cols.map((v): Vec => {
@@ -314,10 +320,11 @@ export function selectBatch(b: Batch, sel: Int32Array): Batch {
     else if (src instanceof Uint8Array) data = copy(src, new Uint8Array(n));
     else {
       const d: unknown[] = new Array(n);
-      for (let r = 0; r < runs.length; r += 3) {
-        const at = runs[r]!;
-        const from = runs[r + 1]!;
-        for (let k = 0; k < runs[r + 2]!; k++) d[at + k] = src[from + k];
+      for (let k = 0; k < r; k += 3) {
+        const at = runs[k]!;
+        const from = runs[k + 1]!;
+        const len = runs[k + 2]!;
+        for (let m = 0; m < len; m++) d[at + m] = src[from + m];
       }
       data = d;
     }
