@@ -1,7 +1,8 @@
 /** Streaming operators: scan, filter, project, limit, union, sample. */
 import type { DataType } from '../plan/data-type.js';
 import { type Attr, type NamedExpr, type RExpr, type ScanSource, exprChildren } from '../plan/logical-plan.js';
-import { type Batch, selectBatch, sliceBatch, storageOf, takeBatch, takeVec } from '../arrow/vec.js';
+import { type Batch, type Vec, selectBatch, sliceBatch, storageOf, takeBatch, takeVec } from '../arrow/vec.js';
+import { rangeSelects } from './range-select.js';
 import { conjuncts } from './join.js';
 import { bindIndex, compile, selection } from '../expr/compile.js';
 import { checkAbort, type ExecContext, type Stream, yieldIfDue } from './exec-context.js';
@@ -91,10 +92,22 @@ function conjunctRank(c: RExpr): number {
 
 export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: ExecContext): Stream {
   const idx = bindIndex(inAttrs);
-  const steps = conjuncts(cond)
+  const ordered = conjuncts(cond)
     .map((c, order) => ({ c, order, rank: conjunctRank(c) }))
     .sort((a, b) => a.rank - b.rank || a.order - b.order)
-    .map(({ c }) => ({ k: compile(c, inAttrs, x.env, idx), cols: columnsRead(c, idx) }));
+    .map(({ c }) => c);
+  // Bounds on one integer column become a single range pass, run first (they are rank 0 anyway).
+  const { ranges, rest } = rangeSelects(ordered, idx);
+  const steps: { sel: (view: Batch) => Int32Array; cols: number[] }[] = [
+    ...ranges.map((r) => {
+      const ks = r.conjuncts.map((c) => compile(c, inAttrs, x.env, idx));
+      return { sel: (view: Batch) => r.select(view) ?? selectAll(ks.map((k) => k(view)), view.length), cols: [r.col] };
+    }),
+    ...rest.map((c) => {
+      const k = compile(c, inAttrs, x.env, idx);
+      return { sel: (view: Batch) => selection(k(view)), cols: columnsRead(c, idx) };
+    }),
+  ];
   for await (const b of input) {
     checkAbort(x);
     if (b.length === 0) continue;
@@ -107,7 +120,7 @@ export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: Ex
         for (const c of step.cols) cols[c] = takeVec(b.cols[c]!, keep);
         view = { cols, length: keep.length };
       }
-      const sel = selection(step.k(view));
+      const sel = step.sel(view);
       if (sel.length === view.length) continue;
       keep = keep === null ? sel : sel.map((i) => keep![i]!);
       if (keep.length === 0) break;
@@ -115,6 +128,16 @@ export async function* filter(input: Stream, inAttrs: Attr[], cond: RExpr, x: Ex
     if (keep === null) yield b;
     else if (keep.length > 0) yield keep.length * 2 >= b.length ? selectBatch(b, keep) : takeBatch(b, keep);
   }
+}
+
+/** Rows where every boolean vector is true (NULL counts as false). */
+function selectAll(vs: Vec[], n: number): Int32Array {
+  const ok = new Uint8Array(n).fill(1);
+  for (const v of vs) {
+    const d = v.data as Uint8Array;
+    for (let i = 0; i < n; i++) if (d[i] === 0 || (v.valid !== null && v.valid[i] === 0)) ok[i] = 0;
+  }
+  return selection({ type: { type: 'boolean' }, length: n, data: ok, valid: null });
 }
 
 export async function* project(input: Stream, inAttrs: Attr[], exprs: NamedExpr[], x: ExecContext): Stream {
