@@ -3,7 +3,7 @@
  * by code point; nested values compare element-wise.
  */
 import type { DataType } from '../plan/data-type.js';
-import { type Vec, andValid, getValue, storageOf } from '../arrow/vec.js';
+import { type Vec, andValid, byDictCode, getValue, storageOf, usefulDict } from '../arrow/vec.js';
 
 export type CmpOp = '=' | '<' | '<=' | '>' | '>=' | '!=' | '<=>';
 
@@ -230,6 +230,11 @@ export function compareVecScalar(op: CmpOp, a: Vec, value: unknown, valueType: D
     const y = typeof value === 'bigint' ? Number(value) : value;
     if (typeof y !== 'number' || !Number.isSafeInteger(y)) return undefined;
     cmpLoop(op, a.data as Int32Array | Float64Array, y, out, n);
+  } else if (t.type === 'string' && typeof value === 'string' && usefulDict(a)) {
+    const d = usefulDict(a)!;
+    const per = new Uint8Array(d.values.length);
+    for (let j = 0; j < per.length; j++) per[j] = test(op, cmpStr(d.values[j]!, value)) ? 1 : 0;
+    return { type: { type: 'boolean' }, length: n, data: byDictCode(d, per, a.valid, n), valid: a.valid };
   } else if (t.type === 'string' && typeof value === 'string') {
     const x = a.data as (string | null)[];
     if (op === '=') for (let i = 0; i < n; i++) out[i] = x[i] === value ? 1 : 0;

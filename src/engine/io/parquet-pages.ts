@@ -310,7 +310,7 @@ export function textFromCodes(t: DataType, x: TextCodes): Vec {
   const codes = x.codes;
   const out: (string | null)[] = new Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x.valid !== null && x.valid[i] === 0 ? null : d[codes[i]!]!;
-  return { type: t, length: x.length, data: out, valid: x.valid };
+  return { type: t, length: x.length, data: out, valid: x.valid, dict: { values: d, codes } };
 }
 
 function decodeChunk(bytes: Uint8Array, c: FlatChunk, t: DataType, asCodes: boolean): Vec | TextCodes | undefined {

@@ -11,7 +11,7 @@
  * non-negative integers (the usual surrogate keys) are now coded through a direct-address array, sized
  * to the largest key only while that stays within a few slots per row seen.
  */
-import { type Vec, getValue } from '../arrow/vec.js';
+import { type StringDict, type Vec, getValue, usefulDict } from '../arrow/vec.js';
 import { valueKey } from '../expr/value-key.js';
 import { NumberMap } from './number-map.js';
 
@@ -44,6 +44,52 @@ class ColumnCoder {
   private nullCode = NOT_FOUND;
   private nanCode = NOT_FOUND;
   size = 0;
+
+  /** Strings from a dictionary: each entry is coded once per batch, rows in first-seen order. */
+  private encodeDict(d: StringDict, valid: Uint8Array | null, n: number, out: Float64Array, insert: boolean): void {
+    const UNSET = -2;
+    const byEntry = new Float64Array(d.values.length).fill(UNSET);
+    const codes = d.codes;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) {
+        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
+        out[i] = this.nullCode;
+        continue;
+      }
+      const e = codes[i]!;
+      let c = byEntry[e]!;
+      if (c === UNSET) {
+        c = this.stringCode(d.values[e]!, insert);
+        byEntry[e] = c;
+      }
+      out[i] = c;
+    }
+  }
+
+  /** The code of one string, through the few-strings list while it lasts, else the Map. */
+  private stringCode(k: string, insert: boolean): number {
+    const few = this.few;
+    if (few !== null) {
+      const j = few.indexOf(k);
+      if (j >= 0) return this.fewCodes[j]!;
+      if (!insert) return NOT_FOUND;
+      if (few.length < FEW) {
+        const c = this.size++;
+        few.push(k);
+        this.fewCodes.push(c);
+        return c;
+      }
+      for (let m = 0; m < few.length; m++) this.codes.set(few[m], this.fewCodes[m]!);
+      this.few = null;
+    }
+    let c = this.codes.get(k);
+    if (c === undefined) {
+      if (!insert) return NOT_FOUND;
+      c = this.size++;
+      this.codes.set(k, c);
+    }
+    return c;
+  }
 
   private encodeFewStrings(v: Vec, n: number, out: Float64Array, insert: boolean): void {
     const d = v.data as unknown[];
@@ -89,6 +135,11 @@ class ColumnCoder {
     const strings = !numeric && Array.isArray(d) && v.type.type === 'string';
     if (numeric && valid === null) {
       this.encodeNumbers(d as Float64Array, n, out, insert);
+      return;
+    }
+    const dict = strings ? usefulDict(v) : undefined;
+    if (dict) {
+      this.encodeDict(dict, valid, n, out, insert);
       return;
     }
     if (strings && this.few !== null) {

@@ -3,7 +3,7 @@ import { PerennialError } from '../../../core/errors.js';
 import type { DataType } from '../../plan/data-type.js';
 import type { RExpr } from '../../plan/logical-plan.js';
 import { T, isIntegral, isNumeric, typeSql } from '../../plan/type-utils.js';
-import { type Vec, andValid, constVec, getValue, storageOf, vecFromValues } from '../../arrow/vec.js';
+import { type Vec, andValid, byDictCode, constVec, getValue, storageOf, usefulDict, vecFromValues } from '../../arrow/vec.js';
 import { type ArithOp, arith, negate } from '../arithmetic.js';
 import { type CmpOp, compareVecs, valuesEqual } from '../compare.js';
 import { addMonths, MICROS_PER_DAY } from '../datetime.js';
@@ -422,6 +422,15 @@ register({
     const valid = new Uint8Array(n);
     const t = v.type;
     const lits = literalSet(node);
+    const d = lits ? usefulDict(v) : undefined;
+    if (lits && d) {
+      const hit = new Uint8Array(d.values.length);
+      for (let j = 0; j < hit.length; j++) hit[j] = lits.set.has(d.values[j]) ? 1 : 0;
+      const data = byDictCode(d, hit, v.valid, n);
+      if (!lits.hasNull) return { type: T.boolean, length: n, data, valid: v.valid };
+      // A NULL in the list: no match is unknown, not false.
+      return { type: T.boolean, length: n, data, valid: data.slice() };
+    }
     if (lits) {
       // A literal list of primitives: one Set lookup per row (q22's country codes), not a compare per item.
       const strings = t.type === 'string' ? (v.data as unknown[]) : null;
@@ -578,6 +587,15 @@ for (const [name, kw, ci] of [
       const [s, p] = args as [Vec, Vec];
       const esc = (node.opts?.escape as string) ?? '\\';
       const out = new Uint8Array(n);
+      const pat = node.args[1]!;
+      const pattern = pat.k === 'lit' && typeof pat.value === 'string' ? pat.value : undefined;
+      const d = pattern !== undefined ? usefulDict(s) : undefined;
+      if (d && pattern !== undefined) {
+        const test = likeMatcher(ci ? pattern.toLowerCase() : pattern, esc);
+        const per = new Uint8Array(d.values.length);
+        for (let j = 0; j < per.length; j++) per[j] = test(ci ? d.values[j]!.toLowerCase() : d.values[j]!) ? 1 : 0;
+        return { type: T.boolean, length: n, data: byDictCode(d, per, s.valid, n), valid: s.valid };
+      }
       const cache = new Map<string, (s: string) => boolean>();
       const sd = s.data as string[];
       const pd = p.data as string[];
