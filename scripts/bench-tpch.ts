@@ -15,6 +15,11 @@
  * arrays, wasm snappy, decoding on worker threads: 2.8 s -> 0.5 s); in q09 the join order carried 6M
  * rows past the selective part filter, and Map<number> key lookups plus concatenating both join
  * inputs dominated (7.4 s -> 2.8 s). Geometric mean 19.1x -> ~10x DuckDB.
+ * Then (SF 1, ~7.4x -> ~5.5x): q17 and q20 grouped all of lineitem for a correlated aggregate whose
+ * outer side keeps a few thousand keys (join key filter); q22 hashed 1.5M integer keys and built a
+ * code-point array per substring (direct-address key codes, surrogate-free fast path); q13's LIKE
+ * regex backtracked through 1.5M comments (indexOf matcher); q12/q15 compared strings and dates on
+ * rows a later, cheaper conjunct would have removed (conjunct order, merged ranges).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
