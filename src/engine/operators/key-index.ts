@@ -262,7 +262,7 @@ export class KeyIndex {
   private readonly pairs: NumberMap[];
   private readonly widePairs: Map<string, number>[];
   /** Ids of pairs whose codes are both below SMALL, by a * SMALL + b (-1 when unseen). */
-  private readonly smallPairs: (Int32Array | undefined)[] = [];
+  private readonly smallPairs: Int32Array[];
   private readonly pairSizes: number[];
   private scratch = new Float64Array(0);
   private ids = new Float64Array(0);
@@ -271,6 +271,7 @@ export class KeyIndex {
     this.coders = Array.from({ length: Math.max(1, columns) }, () => new ColumnCoder());
     this.pairs = Array.from({ length: Math.max(0, columns - 1) }, () => new NumberMap());
     this.widePairs = this.pairs.map(() => new Map());
+    this.smallPairs = this.pairs.map(() => new Int32Array(SMALL * SMALL).fill(NOT_FOUND));
     this.pairSizes = this.pairs.map(() => 0);
   }
 
@@ -293,7 +294,7 @@ export class KeyIndex {
     let b = 0;
     for (const c of this.coders) b += c.bytes();
     for (const p of this.pairs) b += p.bytes();
-    for (const p of this.smallPairs) b += p ? p.length * 4 : 0;
+    for (const p of this.smallPairs) b += p.length * 4;
     for (const s of this.pairSizes) b += s * 8;
     return b;
   }
@@ -315,7 +316,7 @@ export class KeyIndex {
       this.coders[c]!.encode(cols[c]!, n, codes, insert);
       const pairs = this.pairs[c - 1]!;
       const wide = this.widePairs[c - 1]!;
-      const small = (this.smallPairs[c - 1] ??= new Int32Array(SMALL * SMALL).fill(NOT_FOUND));
+      const small = this.smallPairs[c - 1]!;
       let size = this.pairSizes[c - 1]!;
       for (let i = 0; i < n; i++) {
         const a = ids[i]!;
