@@ -108,10 +108,18 @@ def start_platform(args: List[str]) -> PlatformProcess:
     return handle
 
 
+REPO = HERE.parent.parent
+# TPC-H Parquet files (scripts/tpch/generate.sh) that the DataFrame programs read.
+TPCH_DATA = REPO / "data" / "tpch"
+
+
 @pytest.fixture(scope="session")
 def platform():
+    TPCH_DATA.mkdir(parents=True, exist_ok=True)
     p = start_platform(
         [
+            "--allowed-root",
+            str(TPCH_DATA),
             "--pin",
             f"{WORKLOAD_LEGACY}=1.0",
             "--pin",

@@ -6,6 +6,7 @@
  *
  *   node test/pyspark/start-platform.mjs [--tokens tok=tenant,...] [--pin workload=version ...]
  *                                        [--default-runtime 1.0] [--log-level warn]
+ *                                        [--allowed-root <folder> ...]   (files drivers may read)
  *
  * Postgres and Redis are embedded unless DATABASE_URL / REDIS_URL are set.
  */
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     pin: { type: 'string', multiple: true, default: [] },
     'default-runtime': { type: 'string', default: '1.0' },
     'log-level': { type: 'string', default: 'warn' },
+    'allowed-root': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -44,6 +46,7 @@ const config = loadConfig(
     PERENNIAL_TOKENS: values.tokens,
     PERENNIAL_DEFAULT_RUNTIME: values['default-runtime'],
     PERENNIAL_LOG_LEVEL: values['log-level'],
+    PERENNIAL_ALLOWED_ROOTS: values['allowed-root'].join(','),
   },
   { host: 'localhost', port: 0, httpPort: 0, dataDir },
 );

@@ -219,3 +219,12 @@ def test_conf_set_get_and_unknown_key(spark):
         spark.conf.get("spark.sql.does.not.exist")
     assert e.value.getErrorClass() == "SQL_CONF_NOT_FOUND"
     assert "spark.sql.does.not.exist" in str(e.value)
+
+
+def test_decimal_literal_keeps_its_scale(spark):
+    # pyspark declares F.lit(Decimal(...)) as decimal(10,0); the value's own scale must win, as on Spark.
+    import decimal
+
+    df = spark.range(1).select(F.lit(decimal.Decimal("0.05")).alias("d"), F.lit(decimal.Decimal("-12.345")).alias("e"))
+    assert [f.dataType.simpleString() for f in df.schema.fields] == ["decimal(10,2)", "decimal(10,3)"]
+    assert df.collect() == [Row(d=decimal.Decimal("0.05"), e=decimal.Decimal("-12.345"))]

@@ -1,5 +1,5 @@
 /** Spark Connect `Expression.Literal` → engine literal expression. */
-import { unsupported } from '../../core/errors.js';
+import { PerennialError, unsupported } from '../../core/errors.js';
 import type { DataType, Expr, LiteralValue } from '../../engine/index.js';
 import type { Expression_Literal } from '../../protocol/index.js';
 import { dataTypeFromProto } from './data-type.js';
@@ -32,13 +32,8 @@ export function literalFromProto(l: Expression_Literal, parseDdl: (s: string) =>
       return lit({ type: 'timestamp' }, v.value);
     case 'timestampNtz':
       return lit({ type: 'timestamp_ntz' }, v.value);
-    case 'decimal': {
-      const digits = v.value.value.replace(/^[-+]/, '');
-      const [intPart = '', frac = ''] = digits.split('.');
-      const scale = v.value.scale ?? frac.length;
-      const precision = v.value.precision ?? Math.max(intPart.replace(/^0+/, '').length + scale, 1);
-      return lit({ type: 'decimal', precision, scale }, v.value.value);
-    }
+    case 'decimal':
+      return lit({ type: 'decimal', ...decimalLiteralType(v.value.value, v.value.precision, v.value.scale) }, v.value.value);
     case 'calendarInterval':
       return lit(
         { type: 'calendar_interval' },
@@ -93,4 +88,30 @@ export function literalFromProto(l: Expression_Literal, parseDdl: (s: string) =>
       }
     }
   }
+}
+
+/**
+ * A decimal literal's type as Spark's server gives it: the value's own precision and scale, each
+ * widened to the declared one. pyspark declares `F.lit(Decimal("0.05"))` as decimal(10,0), so the
+ * declared scale alone would read 0.05 as 0.
+ */
+export function decimalLiteralType(value: string, declaredPrecision?: number, declaredScale?: number): { precision: number; scale: number } {
+  const m = /^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(value);
+  if (!m || (m[1] === '' && !m[2])) {
+    throw new PerennialError('INVALID_PLAN_INPUT', `The decimal literal "${value}" is not a number.`, { kind: 'user', sqlState: '42K0E' });
+  }
+  const frac = m[2] ?? '';
+  let scale = frac.length - Number(m[3] ?? 0);
+  let precision = Math.max(((m[1] ?? '') + frac).replace(/^0+/, '').length, 1);
+  if (scale < 0) {
+    // 1E+3 is 1000: no negative scales.
+    precision -= scale;
+    scale = 0;
+  }
+  scale = Math.max(scale, declaredScale ?? 0);
+  precision = Math.max(precision, declaredPrecision ?? 0, scale);
+  if (precision > 38) {
+    throw new PerennialError('INVALID_PLAN_INPUT', `The decimal literal "${value}" needs precision ${precision}, more than 38.`, { kind: 'user', sqlState: '42K0E' });
+  }
+  return { precision, scale };
 }
