@@ -64,7 +64,8 @@ export function keyFilterFor(p: JoinPlan): KeyFilterPlan | undefined {
   const groupKeys: RExpr[] = [];
   for (const id of ids) {
     const g = agg.groups.find((x) => x.attr.id === id);
-    if (!g) return undefined;
+    // Plain columns only: a key computed twice (here and in the aggregate) must come out the same.
+    if (g?.expr.k !== 'ref') return undefined;
     groupKeys.push(g.expr);
   }
   return { leftKeys: eq.left, groupKeys, agg };
