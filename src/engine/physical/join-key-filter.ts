@@ -92,10 +92,11 @@ export async function* joinWithKeyFilter(
         done = true;
         break;
       }
+      const size = batchBytes(r.value);
+      x.memory.reserve(size);
+      bytes += size;
       held.push(r.value);
       rows += r.value.length;
-      bytes += batchBytes(r.value);
-      x.memory.reserve(batchBytes(r.value));
     }
     const left = (async function* () {
       yield* held;
@@ -113,6 +114,8 @@ export async function* joinWithKeyFilter(
     yield* join(left, right, lo, ro, p.type, p.cond, x);
   } finally {
     x.memory.release(bytes);
+    // Stopped early (a LIMIT above, an error): let the left side's operators finish too.
+    await it.return?.(undefined);
   }
 }
 
