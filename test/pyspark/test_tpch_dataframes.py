@@ -68,6 +68,10 @@ def disc_price():
     return F.col("l_extendedprice") * (1 - F.col("l_discount"))
 
 
+def customer_orders_lines(t):
+    return t["customer"].join(t["orders"], F.col("c_custkey") == F.col("o_custkey")).join(t["lineitem"], F.col("l_orderkey") == F.col("o_orderkey"))
+
+
 def test_q1_pricing_summary(tables, duck):
     li = tables["lineitem"]
     df = (
@@ -108,9 +112,7 @@ def test_q3_shipping_priority(tables, duck):
 def test_q5_local_supplier_volume(tables, duck):
     t = tables
     df = (
-        t["customer"]
-        .join(t["orders"], F.col("c_custkey") == F.col("o_custkey"))
-        .join(t["lineitem"], F.col("l_orderkey") == F.col("o_orderkey"))
+        customer_orders_lines(t)
         .join(t["supplier"], (F.col("l_suppkey") == F.col("s_suppkey")) & (F.col("c_nationkey") == F.col("s_nationkey")))
         .join(t["nation"], F.col("s_nationkey") == F.col("n_nationkey"))
         .join(t["region"], F.col("n_regionkey") == F.col("r_regionkey"))
@@ -136,9 +138,7 @@ def test_q6_forecasting_revenue_change(tables, duck):
 def test_q10_returned_items(tables, duck):
     t = tables
     df = (
-        t["customer"]
-        .join(t["orders"], F.col("c_custkey") == F.col("o_custkey"))
-        .join(t["lineitem"], F.col("l_orderkey") == F.col("o_orderkey"))
+        customer_orders_lines(t)
         .join(t["nation"], F.col("c_nationkey") == F.col("n_nationkey"))
         .where((F.col("o_orderdate") >= F.lit(date(1993, 10, 1))) & (F.col("o_orderdate") < F.lit(date(1994, 1, 1))) & (F.col("l_returnflag") == "R"))
         .groupBy("c_custkey", "c_name", "c_acctbal", "c_phone", "n_name", "c_address", "c_comment")
