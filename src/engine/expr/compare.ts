@@ -230,8 +230,8 @@ export function compareVecScalar(op: CmpOp, a: Vec, value: unknown, valueType: D
     const y = typeof value === 'bigint' ? Number(value) : value;
     if (typeof y !== 'number' || !Number.isSafeInteger(y)) return undefined;
     cmpLoop(op, a.data as Int32Array | Float64Array, y, out, n);
-  } else if (t.type === 'string' && typeof value === 'string' && usefulDict(a)) {
-    const d = usefulDict(a)!;
+  } else if (t.type === 'string' && typeof value === 'string' && a.dict !== undefined && usefulDict(a) !== undefined) {
+    const d = a.dict;
     const per = new Uint8Array(d.values.length);
     for (let j = 0; j < per.length; j++) per[j] = test(op, cmpStr(d.values[j]!, value)) ? 1 : 0;
     return { type: { type: 'boolean' }, length: n, data: byDictCode(d, per, a.valid, n), valid: a.valid };

@@ -52,8 +52,7 @@ class ColumnCoder {
     const codes = d.codes;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
-        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
-        out[i] = this.nullCode;
+        out[i] = this.nullId(insert);
         continue;
       }
       const e = codes[i]!;
@@ -82,53 +81,11 @@ class ColumnCoder {
       for (let m = 0; m < few.length; m++) this.codes.set(few[m], this.fewCodes[m]!);
       this.few = null;
     }
-    let c = this.codes.get(k);
-    if (c === undefined) {
-      if (!insert) return NOT_FOUND;
-      c = this.size++;
-      this.codes.set(k, c);
-    }
-    return c;
-  }
-
-  private encodeFewStrings(v: Vec, n: number, out: Float64Array, insert: boolean): void {
-    const d = v.data as unknown[];
-    const valid = v.valid;
-    const few = this.few!;
-    const fewCodes = this.fewCodes;
-    next: for (let i = 0; i < n; i++) {
-      if ((valid !== null && valid[i] === 0) || d[i] === null || d[i] === undefined) {
-        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
-        out[i] = this.nullCode;
-        continue;
-      }
-      const k = d[i] as string;
-      for (let j = 0; j < few.length; j++)
-        if (few[j] === k) {
-          out[i] = fewCodes[j]!;
-          continue next;
-        }
-      if (!insert) {
-        out[i] = NOT_FOUND;
-        continue;
-      }
-      if (few.length === FEW) {
-        // A high-cardinality column: hand every string to the Map and encode the rest of the batch there.
-        for (let j = 0; j < few.length; j++) this.codes.set(few[j], fewCodes[j]!);
-        this.few = null;
-        this.encode({ type: v.type, length: n - i, data: d.slice(i, n), valid: valid === null ? null : valid.slice(i, n) }, n - i, out.subarray(i), insert);
-        return;
-      }
-      const c = this.size++;
-      few.push(k);
-      fewCodes.push(c);
-      out[i] = c;
-    }
+    return this.mapCode(k, insert);
   }
 
   /** Writes each row's code into `out`, assigning new codes when `insert`, else NOT_FOUND. */
   encode(v: Vec, n: number, out: Float64Array, insert: boolean): void {
-    const codes = this.codes;
     const valid = v.valid;
     const d = v.data;
     const numeric = (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array) && v.type.type !== 'null';
@@ -142,39 +99,34 @@ class ColumnCoder {
       this.encodeDict(dict, valid, n, out, insert);
       return;
     }
-    if (strings && this.few !== null) {
-      this.encodeFewStrings(v, n, out, insert);
-      return;
-    }
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
-        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
-        out[i] = this.nullCode;
+        out[i] = this.nullId(insert);
         continue;
       }
-      let k: unknown;
       if (numeric) {
         out[i] = this.numberCode((d as Float64Array)[i]!, insert);
         continue;
       }
-      if (strings) k = (d as unknown[])[i];
-      else k = valueKey(v.type, getValue(v, i));
-      if (k === null) {
-        if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
-        out[i] = this.nullCode;
-        continue;
-      }
-      let c = codes.get(k);
-      if (c === undefined) {
-        if (!insert) {
-          out[i] = NOT_FOUND;
-          continue;
-        }
-        c = this.size++;
-        codes.set(k, c);
-      }
-      out[i] = c;
+      const k = strings ? (d as unknown[])[i] : valueKey(v.type, getValue(v, i));
+      if (k === null || k === undefined) out[i] = this.nullId(insert);
+      else out[i] = strings ? this.stringCode(k as string, insert) : this.mapCode(k, insert);
     }
+  }
+
+  private nullId(insert: boolean): number {
+    if (this.nullCode === NOT_FOUND && insert) this.nullCode = this.size++;
+    return this.nullCode;
+  }
+
+  private mapCode(k: unknown, insert: boolean): number {
+    let c = this.codes.get(k);
+    if (c === undefined) {
+      if (!insert) return NOT_FOUND;
+      c = this.size++;
+      this.codes.set(k, c);
+    }
+    return c;
   }
 
   /**
